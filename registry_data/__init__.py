@@ -1,0 +1,1 @@
+"""Reference and demo data for the registry (data, installed with the package)."""

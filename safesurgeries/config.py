@@ -1,0 +1,65 @@
+"""Every setting of the application, its environment variable and its default, in one place."""
+
+import datetime as dt
+import os
+import secrets
+from dataclasses import dataclass
+from pathlib import Path
+
+PREFIX = "SAFESURGERIES_"
+
+
+@dataclass(frozen=True)
+class Setting:
+    name: str
+    default: object
+    help: str
+
+    @property
+    def env_var(self) -> str:
+        return PREFIX + self.name
+
+
+# The README's configuration table is this list; keep them in step.
+SETTINGS = (
+    Setting("DATABASE_URL", None, "SQLAlchemy database URL. Default: SQLite at instance/safesurgeries.db."),
+    Setting("SECRET_KEY", None, "Signs sessions and CSRF tokens. Default: generated once and kept in instance/secret_key."),
+    Setting("TOOLKIT_EDITION", "2026.1", "The toolkit's edition, printed on the cover and in every page footer."),
+    Setting("CONTENT_REVIEWED", "2026-11", "Year and month (YYYY-MM) the toolkit's content was last reviewed; printed on the cover and in every footer."),
+    Setting("MAX_BATCH_ROWS", "5000", "Most rows `safesurgeries toolkit batch` accepts in one CSV."),
+)
+
+
+def _secret_key(instance_path: Path) -> str:
+    """Read the instance's secret key, creating it (readable by the owner only) on first use."""
+    key_file = instance_path / "secret_key"
+    if key_file.exists():
+        return key_file.read_text().strip()
+    key = secrets.token_hex(32)
+    fd = os.open(key_file, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(fd, "w") as handle:
+        handle.write(key)
+    return key
+
+
+def content_reviewed_date(value: str) -> dt.date:
+    """Parse the CONTENT_REVIEWED setting (YYYY-MM); a bad value is a start-up error, not a bad PDF."""
+    try:
+        return dt.datetime.strptime(value, "%Y-%m").date()
+    except ValueError:
+        raise ValueError(f"{PREFIX}CONTENT_REVIEWED must be YYYY-MM, e.g. 2026-11; got {value!r}") from None
+
+
+def load_config(instance_path: Path, environ=os.environ) -> dict:
+    """Build Flask's config mapping from the environment, with the embedded defaults."""
+    values = {s.name: environ.get(s.env_var, s.default) for s in SETTINGS}
+    database_url = values["DATABASE_URL"] or f"sqlite:///{instance_path / 'safesurgeries.db'}"
+    return {
+        "SECRET_KEY": values["SECRET_KEY"] or _secret_key(instance_path),
+        "SQLALCHEMY_DATABASE_URI": database_url,
+        "TOOLKIT_EDITION": values["TOOLKIT_EDITION"],
+        "CONTENT_REVIEWED": content_reviewed_date(values["CONTENT_REVIEWED"]),
+        "MAX_BATCH_ROWS": int(values["MAX_BATCH_ROWS"]),
+        # Large enough for any practice's details, small enough that a client cannot tie up a worker.
+        "MAX_CONTENT_LENGTH": 64 * 1024,
+    }

@@ -1,0 +1,73 @@
+"""`safesurgeries doctor`: is everything the toolkit and the registry need in place?"""
+
+import importlib
+from dataclasses import dataclass
+
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from sqlalchemy.exc import SQLAlchemyError
+
+from .extensions import db
+from .paths import MIGRATIONS
+
+SYSTEM_PACKAGES = "libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fontconfig fonts-noto-core fonts-noto-cjk"
+FONT_PACKAGES = {"Noto Sans CJK SC": "fonts-noto-cjk"}
+
+
+@dataclass(frozen=True)
+class Check:
+    name: str
+    ok: bool
+    detail: str
+
+
+def check_weasyprint() -> Check:
+    try:
+        weasyprint = importlib.import_module("weasyprint")
+    except (ImportError, OSError) as error:
+        return Check("WeasyPrint", False, f"cannot load ({error}); install: apt-get install {SYSTEM_PACKAGES}")
+    return Check("WeasyPrint", True, f"version {weasyprint.__version__}")
+
+
+def check_harfbuzz_subset() -> Check:
+    try:
+        from weasyprint.text.ffi import harfbuzz, harfbuzz_subset
+    except (ImportError, OSError):
+        return Check("HarfBuzz subsetting", False, "WeasyPrint cannot load; see above")
+    if harfbuzz_subset is None or not harfbuzz.hb_version_atleast(4, 1, 0):
+        return Check("HarfBuzz subsetting", False, "missing: PDFs build about 6x slower; "
+                                                   "install: apt-get install libharfbuzz-subset0")
+    return Check("HarfBuzz subsetting", True, "available")
+
+
+def check_fonts() -> list[Check]:
+    from .toolkit import languages
+
+    installed = languages.installed_font_families()
+    checks = []
+    for language in languages.catalogue().values():
+        ok = language.font_family in installed
+        package = FONT_PACKAGES.get(language.font_family, "fonts-noto-core")
+        detail = (f"font '{language.font_family}' installed" if ok else
+                  f"font '{language.font_family}' missing; install: apt-get install fontconfig {package}")
+        checks.append(Check(f"Font for {language.name} ({language.code})", ok, detail))
+    return checks
+
+
+def check_database() -> Check:
+    head = ScriptDirectory(str(MIGRATIONS)).get_current_head()
+    try:
+        with db.engine.connect() as connection:
+            current = MigrationContext.configure(connection).get_current_revision()
+    except SQLAlchemyError as error:
+        return Check("Database", False, f"cannot connect ({error.__class__.__name__}: {error}); "
+                                        "check SAFESURGERIES_DATABASE_URL")
+    url = db.engine.url.render_as_string(hide_password=True)
+    if current != head:
+        return Check("Database", False, f"{url} is at migration {current or 'none'}, not {head}; "
+                                        "run: safesurgeries db upgrade")
+    return Check("Database", True, f"{url}, migrated to {head}")
+
+
+def run_checks() -> list[Check]:
+    return [check_weasyprint(), check_harfbuzz_subset(), *check_fonts(), check_database()]

@@ -1,0 +1,34 @@
+"""Looking practices up in the directory."""
+
+from sqlalchemy import case, or_
+
+from ..extensions import db
+from .models import Practice, PracticeStatus
+
+SEARCH_LIMIT = 20
+
+
+def find_practice(ods_code: str) -> Practice | None:
+    return db.session.scalar(db.select(Practice).where(Practice.ods_code == ods_code.strip().upper()))
+
+
+def search_practices(query: str, limit: int = SEARCH_LIMIT) -> list[Practice]:
+    """Practices whose name, ODS code or postcode match; exact code first, then open GP practices."""
+    if len(query) < 2:
+        return []
+    compact = "".join(query.split()).upper()
+    statement = (
+        db.select(Practice)
+        .where(or_(
+            Practice.name.icontains(query, autoescape=True),
+            Practice.ods_code.startswith(compact, autoescape=True),
+            db.func.replace(Practice.postcode, " ", "").startswith(compact, autoescape=True),
+        ))
+        .order_by(
+            case((Practice.ods_code == compact, 0), else_=1),
+            case((Practice.status == PracticeStatus.ACTIVE, 0), else_=1),
+            Practice.name,
+        )
+        .limit(limit)
+    )
+    return list(db.session.scalars(statement))

@@ -1,0 +1,68 @@
+// Progressive enhancement for the toolkit form: practice search-as-you-type and a language filter.
+// Without JavaScript, the "Find" button and the full list of languages do the same jobs.
+(function () {
+  "use strict";
+
+  var search = document.querySelector("[data-practice-search]");
+  var results = document.getElementById("find-results");
+  var form = document.getElementById("details-form");
+  var timer = null;
+
+  function setField(name, value) {
+    var field = form.elements[name];
+    if (field) { field.value = value || ""; }
+  }
+
+  function choose(practice) {
+    setField("practice_name", practice.name);
+    setField("ods_code", practice.ods_code);
+    setField("address_lines", (practice.address_lines || []).join("\n"));
+    setField("postcode", practice.postcode);
+    setField("phone", practice.phone);
+    results.textContent = "";
+    var note = document.createElement("li");
+    note.textContent = "Filled in the details of " + practice.name + ". Check them below.";
+    results.appendChild(note);
+    form.elements.practice_name.focus();
+  }
+
+  function show(practices) {
+    results.textContent = "";
+    practices.forEach(function (practice) {
+      var item = document.createElement("li");
+      var button = document.createElement("button");
+      button.type = "button";
+      button.textContent = practice.name + ", " + (practice.postcode || "") + " (" + practice.ods_code + ")" +
+        (practice.status === "active" ? "" : " – " + practice.status);
+      button.addEventListener("click", function () { choose(practice); });
+      item.appendChild(button);
+      results.appendChild(item);
+    });
+  }
+
+  if (search && results && form) {
+    search.addEventListener("input", function () {
+      clearTimeout(timer);
+      var query = search.value.trim();
+      if (query.length < 2) { results.textContent = ""; return; }
+      timer = setTimeout(function () {
+        fetch(search.dataset.api + "?q=" + encodeURIComponent(query), { headers: { Accept: "application/json" } })
+          .then(function (response) { return response.ok ? response.json() : { practices: [] }; })
+          .then(function (body) { if (search.value.trim() === query) { show(body.practices); } })
+          .catch(function () { /* the Find button still works */ });
+      }, 200);
+    });
+  }
+
+  var filter = document.querySelector("[data-language-filter]");
+  if (filter) {
+    filter.hidden = false;
+    document.querySelector("[data-language-filter-label]").hidden = false;
+    filter.addEventListener("input", function () {
+      var text = filter.value.trim().toLowerCase();
+      document.querySelectorAll("[data-language-name]").forEach(function (item) {
+        item.hidden = text !== "" && item.dataset.languageName.indexOf(text) === -1;
+      });
+    });
+  }
+})();

@@ -1,0 +1,13 @@
+"""The toolkit generator: a practice's details in, a personalised PDF toolkit out."""
+
+from flask import Flask
+
+from .api import api_bp
+from .cli import toolkit_cli
+from .views import bp
+
+__all__ = ["api_bp", "bp", "init_app"]
+
+
+def init_app(app: Flask) -> None:
+    app.cli.add_command(toolkit_cli)

@@ -1,0 +1,33 @@
+"""The toolkit's JSON API: practice details in, a PDF out; the offered languages."""
+
+from flask import Blueprint, jsonify, request
+
+from . import builder, languages
+from .details import DetailsError, parse_details
+from .service import build_for_app
+from .views import pdf_response
+
+api_bp = Blueprint("toolkit_api", __name__, url_prefix="/api/v1")
+
+
+@api_bp.post("/toolkits")
+def create_toolkit():
+    data = request.get_json(silent=True)
+    if data is None:
+        return jsonify(error="Bad Request",
+                       message="Send the practice details as a JSON object with Content-Type: application/json."), 400
+    try:
+        details = parse_details(data, languages.catalogue())
+    except DetailsError as error:
+        return jsonify(error="Unprocessable Entity", message="Some practice details are not right.",
+                       errors=error.errors), 422
+    try:
+        pdf = build_for_app(details)
+    except builder.MissingFontError as error:
+        return jsonify(error="Service Unavailable", message=str(error)), 503
+    return pdf_response(pdf, builder.download_name(details))
+
+
+@api_bp.get("/languages")
+def list_languages():
+    return jsonify(languages=[lang.public() for lang in languages.catalogue().values()])

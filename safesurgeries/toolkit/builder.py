@@ -1,0 +1,93 @@
+"""The toolkit builder: PracticeDetails in, the toolkit's HTML and PDF out."""
+
+import datetime as dt
+import functools
+import re
+from dataclasses import dataclass
+
+import jinja2
+
+from ..paths import TOOLKIT_ASSETS, TOOLKIT_TEMPLATES
+from . import languages, renderer
+from .details import PracticeDetails
+
+
+@dataclass(frozen=True)
+class Edition:
+    """What the campaign sets once for every toolkit: its edition and when its content was reviewed."""
+
+    edition: str
+    content_reviewed: dt.date
+
+
+class MissingFontError(RuntimeError):
+    """A chosen language's font is not installed, so its pages would print as empty boxes."""
+
+
+@functools.cache
+def environment() -> jinja2.Environment:
+    """The toolkit's own Jinja2 environment: every template autoescaped, a missing value an error."""
+    return jinja2.Environment(
+        loader=jinja2.FileSystemLoader(TOOLKIT_TEMPLATES),
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+
+
+def _month_year(day: dt.date) -> str:
+    return f"{day:%B} {day.year}"
+
+
+def _long_date(day: dt.date) -> str:
+    return f"{day.day} {day:%B} {day.year}"
+
+
+def toolkit_html(details: PracticeDetails, edition: Edition, today: dt.date | None = None,
+                 preview_stylesheet: str | None = None) -> str:
+    """Render the whole toolkit as one HTML document; a preview in the browser links its stylesheet."""
+    chosen = [languages.catalogue()[code] for code in details.languages]
+    return environment().get_template("toolkit.html").render(
+        practice=details,
+        languages=chosen,
+        edition=edition.edition,
+        content_reviewed=_month_year(edition.content_reviewed),
+        generated_on=_long_date(today or dt.date.today()),
+        preview_stylesheet=preview_stylesheet,
+    )
+
+
+@functools.cache
+def toolkit_css() -> str:
+    return (TOOLKIT_ASSETS / "toolkit.css").read_text(encoding="utf-8")
+
+
+@functools.cache
+def language_css() -> str:
+    """An explicit font family for each offered language, chosen by its lang attribute.
+
+    fontconfig's fallback picks the wrong faces (Japanese shapes for Chinese, Naskh for Urdu),
+    so every language's pages name their font. The families come from our translation files,
+    which languages.py checks hold only letters, digits and spaces.
+    """
+    rules = [f'[lang="{lang.code}"] {{ font-family: "{lang.font_family}", "Noto Sans"; }}'
+             for lang in languages.catalogue().values()]
+    return "\n".join(rules)
+
+
+def build_toolkit(details: PracticeDetails, edition: Edition, today: dt.date | None = None) -> bytes:
+    """Render the toolkit PDF for one practice."""
+    chosen = [languages.catalogue()[code] for code in details.languages]
+    missing = languages.missing_fonts(chosen)
+    if missing:
+        names = "; ".join(f"{name} needs the font '{family}'" for name, family in missing.items())
+        raise MissingFontError(f"Cannot print these languages because their fonts are not installed: {names}. "
+                               "Run `safesurgeries doctor` to see how to install them.")
+    return renderer.render_pdf(toolkit_html(details, edition, today), [toolkit_css(), language_css()])
+
+
+def download_name(details: PracticeDetails) -> str:
+    """safe-surgeries-toolkit-<ODS code or a slug of the name>.pdf"""
+    slug = details.ods_code or re.sub(r"[^a-z0-9]+", "-", details.practice_name.lower()).strip("-")
+    return f"safe-surgeries-toolkit-{slug or 'practice'}.pdf"

@@ -1,0 +1,68 @@
+"""The toolkit details form: WTForms for fields and CSRF, the details contract for the rules."""
+
+from flask_wtf import FlaskForm
+from wtforms import SelectMultipleField, StringField, TextAreaField, widgets
+
+from . import languages
+from .details import DetailsError, PracticeDetails, parse_details
+
+
+class CheckboxesField(SelectMultipleField):
+    widget = widgets.ListWidget(prefix_label=False)
+    option_widget = widgets.CheckboxInput()
+
+    def pre_validate(self, form):
+        """Unknown codes are reported by the details contract, in its words."""
+
+
+class ToolkitForm(FlaskForm):
+    practice_name = StringField("Practice name")
+    ods_code = StringField("ODS code (optional)",
+                           description="The NHS code of your practice: a letter and five digits, like A81001.")
+    address_lines = TextAreaField("Practice address", description="One line per line of the address, "
+                                  "up to 5 lines, without the postcode.")
+    postcode = StringField("Postcode")
+    phone = StringField("Phone number (optional)", description="Printed on the posters and the reception guide.")
+    email = StringField("E-mail address (optional)")
+    website = StringField("Website (optional)")
+    contact_name = StringField("Contact name (optional)", description="Printed in the pledge's signature block.")
+    contact_role = StringField("Contact role (optional)", description="For example, practice manager.")
+    care_of_address_lines = TextAreaField(
+        "Care-of address (optional)",
+        description="The address patients may give instead of their home address, one line per line, "
+                    "postcode included. Leave empty to use the practice's own address.")
+    interpreting_service = StringField(
+        "Interpreting service (optional)",
+        description="The telephone interpreting service your practice uses and its number.")
+    languages = CheckboxesField("Languages for posters and patient cards",
+                                description="English is always included.")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.languages.choices = [(lang.code, lang.native_name) for lang in languages.catalogue().values()
+                                  if lang.code != "en"]
+        self.details: PracticeDetails | None = None
+
+    def details_data(self) -> dict:
+        """The form's values in the details contract's shape (text areas become lists of lines)."""
+        data = {}
+        for name in ("practice_name", "ods_code", "postcode", "phone", "email", "website", "contact_name",
+                     "contact_role", "interpreting_service"):
+            value = (getattr(self, name).data or "").strip()
+            if value:
+                data[name] = value
+        for name in ("address_lines", "care_of_address_lines"):
+            data[name] = (getattr(self, name).data or "").splitlines()
+        data["languages"] = self.languages.data or []
+        return data
+
+    def validate(self, extra_validators=None) -> bool:
+        if not super().validate(extra_validators):
+            return False
+        try:
+            self.details = parse_details(self.details_data(), languages.catalogue())
+        except DetailsError as error:
+            for name, messages in error.errors.items():
+                getattr(self, name).errors = list(messages)
+            return False
+        return True

@@ -1,0 +1,87 @@
+"""The languages offered for posters and patient cards: translation files, and the fonts they need."""
+
+import functools
+import json
+import re
+import shutil
+import subprocess
+from dataclasses import dataclass
+from pathlib import Path
+from types import MappingProxyType
+
+from ..paths import TRANSLATIONS
+
+STRING_KEYS = frozenset({
+    "poster_heading", "poster_register", "poster_no_proof", "poster_interpreter",
+    "card_heading", "card_rights", "card_no_proof", "card_interpreter", "card_request", "phone_label",
+})
+FONT_FAMILY = re.compile(r"[A-Za-z0-9 ]{1,60}")  # it goes into the toolkit's stylesheet
+
+
+@dataclass(frozen=True)
+class Language:
+    """One translation file: who it is for, how it is written and printed, and its sentences."""
+
+    code: str
+    name: str
+    native_name: str
+    script: str
+    direction: str
+    font_family: str
+    reviewed: bool
+    strings: MappingProxyType
+
+    def public(self) -> dict:
+        """The fields the languages API publishes."""
+        return {"code": self.code, "name": self.name, "native_name": self.native_name,
+                "script": self.script, "direction": self.direction, "reviewed": self.reviewed}
+
+
+class TranslationFileError(ValueError):
+    """A translation file that the toolkit cannot use."""
+
+
+def _load(path: Path) -> Language:
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+        strings = data["strings"]
+        language = Language(
+            code=data["code"], name=data["name"], native_name=data["native_name"], script=data["script"],
+            direction=data["direction"], font_family=data["font_family"], reviewed=bool(data["reviewed"]),
+            strings=MappingProxyType(dict(strings)))
+    except (ValueError, KeyError, TypeError) as error:
+        raise TranslationFileError(f"{path.name}: not a valid translation file ({error!r})") from error
+    if path.stem != language.code:
+        raise TranslationFileError(f"{path.name}: its code is {language.code!r}; the file must be named after it")
+    if language.direction not in ("ltr", "rtl"):
+        raise TranslationFileError(f"{path.name}: direction must be 'ltr' or 'rtl'")
+    if not FONT_FAMILY.fullmatch(language.font_family):
+        raise TranslationFileError(f"{path.name}: font_family may hold only letters, digits and spaces")
+    missing = STRING_KEYS - set(strings)
+    if missing or not all(isinstance(v, str) and v.strip() for v in strings.values()):
+        raise TranslationFileError(f"{path.name}: missing or empty strings: {sorted(missing) or 'some'}")
+    return language
+
+
+@functools.cache
+def catalogue(directory: Path = TRANSLATIONS) -> MappingProxyType:
+    """Every offered language by code, English first, then by English name."""
+    languages = sorted((_load(path) for path in directory.glob("*.json")),
+                       key=lambda lang: (lang.code != "en", lang.name))
+    return MappingProxyType({language.code: language for language in languages})
+
+
+@functools.cache
+def installed_font_families() -> frozenset[str]:
+    """Font families fontconfig can see, as WeasyPrint (through Pango) will."""
+    fc_list = shutil.which("fc-list")
+    if fc_list is None:
+        return frozenset()
+    output = subprocess.run([fc_list, ":", "family"], capture_output=True, text=True, check=True).stdout
+    return frozenset(name.strip() for line in output.splitlines() for name in line.split(","))
+
+
+def missing_fonts(languages) -> dict[str, str]:
+    """Language name -> the font family it needs that is not installed."""
+    installed = installed_font_families()
+    return {lang.name: lang.font_family for lang in languages if lang.font_family not in installed}

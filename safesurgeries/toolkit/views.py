@@ -1,0 +1,69 @@
+"""The toolkit pages: the details form, the in-browser preview and the PDF download."""
+
+from flask import Blueprint, Response, render_template, request, url_for
+
+from ..practices.directory import find_practice, search_practices
+from . import builder, languages
+from .forms import ToolkitForm
+from .service import build_for_app, current_edition
+
+bp = Blueprint("toolkit", __name__, url_prefix="/toolkit")
+
+
+def _form_page(form: ToolkitForm, status: int = 200, find: str = "", found=()):
+    return render_template("toolkit/form.html", form=form, languages=languages.catalogue(),
+                           find=find, found=found), status
+
+
+@bp.get("")
+def form():
+    """The empty form; ?find= searches the directory and ?practice= fills in a practice (works without JS)."""
+    find = request.args.get("find", "").strip()[:100]
+    form = ToolkitForm(formdata=None)
+    practice = find_practice(request.args.get("practice", "")[:20])
+    if practice is not None:
+        form.practice_name.data = practice.name
+        form.ods_code.data = practice.ods_code
+        form.address_lines.data = "\n".join(practice.address_lines)
+        form.postcode.data = practice.postcode
+        form.phone.data = practice.phone
+    return _form_page(form, find=find, found=search_practices(find) if find else ())
+
+
+@bp.post("")
+def change():
+    """Back from the preview to the form, with what was typed."""
+    return _form_page(ToolkitForm())
+
+
+@bp.post("/preview")
+def preview():
+    form = ToolkitForm()
+    if not form.validate():
+        return _form_page(form, 422)
+    toolkit_html = builder.toolkit_html(form.details, current_edition(),
+                                        preview_stylesheet=url_for("toolkit.toolkit_stylesheet", _external=True))
+    return render_template("toolkit/preview.html", form=form, details=form.details, toolkit_html=toolkit_html)
+
+
+@bp.post("/download")
+def download():
+    form = ToolkitForm()
+    if not form.validate():
+        return _form_page(form, 422)
+    try:
+        pdf = build_for_app(form.details)
+    except builder.MissingFontError as error:
+        return render_template("error.html", message=str(error)), 503
+    return pdf_response(pdf, builder.download_name(form.details))
+
+
+@bp.get("/toolkit.css")
+def toolkit_stylesheet():
+    """The toolkit's own stylesheet, so that the in-browser preview looks like the PDF."""
+    return Response(builder.toolkit_css() + "\n" + builder.language_css(), mimetype="text/css")
+
+
+def pdf_response(pdf: bytes, filename: str) -> Response:
+    return Response(pdf, mimetype="application/pdf",
+                    headers={"Content-Disposition": f'attachment; filename="{filename}"'})
