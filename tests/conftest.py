@@ -1,0 +1,80 @@
+"""Shared fixtures: an app on a fresh, migrated database; its client and CLI runner; PDF helpers."""
+
+import io
+import os
+from pathlib import Path
+
+import flask_migrate
+import pypdf
+import pytest
+
+from safesurgeries import create_app
+
+SHARED_EPRACCUR = Path(__file__).resolve().parents[2] / "shared" / "reference-data" / "epraccur.csv"
+
+PRACTICE = {
+    "practice_name": "Riverside Medical Centre",
+    "ods_code": "y99001",
+    "address_lines": ["12 Quay Street", "Deptford", "London"],
+    "postcode": "se84ru",
+    "phone": "020 7946 0123",
+    "email": "reception@riverside.example",
+    "website": "https://riverside.example",
+    "contact_name": "Amina Yusuf",
+    "contact_role": "Practice manager",
+    "care_of_address_lines": ["Deptford Safe Hub", "4 Market Yard", "London SE8 4AA"],
+    "interpreting_service": "Language Line, 0800 169 2879",
+    "languages": ["ar"],
+}
+
+
+@pytest.fixture
+def app(tmp_path, monkeypatch):
+    monkeypatch.setenv("SAFESURGERIES_INSTANCE_PATH", str(tmp_path / "instance"))
+    monkeypatch.delenv("SAFESURGERIES_DATABASE_URL", raising=False)
+    app = create_app({"TESTING": True})
+    with app.app_context():
+        flask_migrate.upgrade()
+    yield app
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture
+def runner(app):
+    return app.test_cli_runner()
+
+
+def pdf_pages(pdf: bytes) -> list[str]:
+    """The text of each page, whitespace collapsed, as a reader of the PDF gets it."""
+    reader = pypdf.PdfReader(io.BytesIO(pdf))
+    return [" ".join(page.extract_text().split()) for page in reader.pages]
+
+
+def page_with(pages: list[str], needle: str) -> int:
+    """Index of the first page containing needle."""
+    for index, text in enumerate(pages):
+        if needle in text:
+            return index
+    raise AssertionError(f"{needle!r} is on no page")
+
+
+@pytest.fixture(scope="session")
+def csrf_token_from():
+    """Pull the CSRF token out of a rendered form."""
+    from bs4 import BeautifulSoup
+
+    def extract(html: bytes | str) -> str:
+        field = BeautifulSoup(html, "html.parser").find("input", {"name": "csrf_token"})
+        assert field is not None, "the page has no CSRF token"
+        return field["value"]
+
+    return extract
+
+
+def pytest_report_header(config):
+    present = "present" if SHARED_EPRACCUR.exists() else "absent (tests that need it are skipped)"
+    return f"shared epraccur.csv: {present}; TEST_DATABASE_URL: {'set' if os.environ.get('TEST_DATABASE_URL') else 'unset'}"
