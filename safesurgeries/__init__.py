@@ -34,6 +34,7 @@ def register_extensions(app: Flask) -> None:
 
 def register_blueprints(app: Flask) -> None:
     from . import main, practices, toolkit
+    from .doctor import doctor_command
 
     app.register_blueprint(main.bp)
     app.register_blueprint(toolkit.bp)
@@ -44,6 +45,7 @@ def register_blueprints(app: Flask) -> None:
         csrf.exempt(api_bp)
     toolkit.init_app(app)
     practices.init_app(app)
+    app.cli.add_command(doctor_command)
 
 
 def register_errorhandlers(app: Flask) -> None:

@@ -3,6 +3,9 @@
 import importlib
 from dataclasses import dataclass
 
+import click
+from flask.cli import with_appcontext
+
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy.exc import SQLAlchemyError
@@ -71,3 +74,17 @@ def check_database() -> Check:
 
 def run_checks() -> list[Check]:
     return [check_weasyprint(), check_harfbuzz_subset(), *check_fonts(), check_database()]
+
+
+@click.command("doctor")
+@with_appcontext
+def doctor_command():
+    """Check that everything the toolkit needs is installed and the database is migrated."""
+    checks = run_checks()
+    for check in checks:
+        click.echo(f"[{'ok' if check.ok else 'MISSING'}] {check.name}: {check.detail}")
+    failed = [check for check in checks if not check.ok]
+    if failed:
+        click.echo(f"{len(failed)} problem(s) found.", err=True)
+        raise SystemExit(1)
+    click.echo("Everything the toolkit needs is in place.")

@@ -78,3 +78,16 @@ def csrf_token_from():
 def pytest_report_header(config):
     present = "present" if SHARED_EPRACCUR.exists() else "absent (tests that need it are skipped)"
     return f"shared epraccur.csv: {present}; TEST_DATABASE_URL: {'set' if os.environ.get('TEST_DATABASE_URL') else 'unset'}"
+
+
+def section_text(pdf: bytes, title: str) -> str:
+    """The text of one section, found through the PDF's bookmarks (from its page to the next bookmark's)."""
+    reader = pypdf.PdfReader(io.BytesIO(pdf))
+    starts = [(item.title, reader.get_destination_page_number(item))
+              for item in reader.outline if not isinstance(item, list)]
+    for index, (name, start) in enumerate(starts):
+        if name == title:
+            end = starts[index + 1][1] if index + 1 < len(starts) else len(reader.pages)
+            pages = pdf_pages(pdf)
+            return " ".join(pages[start:max(end, start + 1)])
+    raise AssertionError(f"no bookmark {title!r}; bookmarks: {[name for name, _ in starts]}")

@@ -70,18 +70,21 @@ def parse_row(row: list[str]) -> dict:
 def read_epraccur(path: Path) -> tuple[list[tuple[int, dict]], list[tuple[int, str]]]:
     """Parse the whole file first, so that a file that is not epraccur changes nothing."""
     try:
-        with path.open(newline="", encoding="latin-1") as handle:
-            rows = list(csv.reader(handle))
-    except (OSError, csv.Error) as error:
+        # NHS England publishes Latin-1; a copy re-saved by a spreadsheet may carry a UTF-8 byte order mark.
+        encoding = "utf-8-sig" if path.read_bytes()[:3] == b"\xef\xbb\xbf" else "latin-1"
+        good, bad = [], []
+        with path.open(newline="", encoding=encoding) as handle:
+            reader = csv.reader(handle)
+            line = 1  # the file line a record starts on (a quoted cell may hold a line break)
+            for row in reader:
+                if any(cell.strip() for cell in row):
+                    try:
+                        good.append((line, parse_row(row)))
+                    except ValueError as error:
+                        bad.append((line, str(error)))
+                line = reader.line_num + 1
+    except (OSError, UnicodeDecodeError, csv.Error) as error:
         raise NotAnEpraccurFile(f"{path} could not be read as CSV: {error}") from None
-    good, bad = [], []
-    for line, row in enumerate(rows, start=1):
-        if not any(cell.strip() for cell in row):
-            continue
-        try:
-            good.append((line, parse_row(row)))
-        except ValueError as error:
-            bad.append((line, str(error)))
     # A real epraccur file has a few odd rows at most; mostly-bad means it is some other file.
     if not good or len(bad) > max(10, len(good) // 10):
         example = f" (line {bad[0][0]}: {bad[0][1]})" if bad else ""

@@ -43,7 +43,7 @@ class Practice(db.Model):
     prescribing_setting: Mapped[int | None]
     latitude: Mapped[float | None]
     longitude: Mapped[float | None]
-    # True for a practice staff added by hand; the import never closes or overwrites those.
+    # True for a practice staff added by hand; an import keeps it, and takes it over if the file lists its code.
     added_by_staff: Mapped[bool] = mapped_column(default=False)
     created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     updated_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow, onupdate=utcnow)

@@ -177,7 +177,7 @@ class _Checker:
         return value
 
     def postcode(self) -> str | None:
-        value = self.text("postcode", "the postcode", required=True, max_length=10)
+        value = self.text("postcode", "the postcode", required=True, max_length=40)
         if value is None:
             return None
         normalised = normalise_postcode(value)
