@@ -22,6 +22,7 @@ class Setting:
 
 # The README's configuration table is this list; keep them in step.
 SETTINGS = (
+    Setting("INSTANCE_PATH", None, "Folder for the SQLite database, the secret key and other local state. Default: instance/ in the project."),
     Setting("DATABASE_URL", None, "SQLAlchemy database URL. Default: SQLite at instance/safesurgeries.db."),
     Setting("SECRET_KEY", None, "Signs sessions and CSRF tokens. Default: generated once and kept in instance/secret_key."),
     Setting("TOOLKIT_EDITION", "2026.1", "The toolkit's edition, printed on the cover and in every page footer."),
@@ -52,7 +53,7 @@ def content_reviewed_date(value: str) -> dt.date:
 
 def load_config(instance_path: Path, environ=os.environ) -> dict:
     """Build Flask's config mapping from the environment, with the embedded defaults."""
-    values = {s.name: environ.get(s.env_var, s.default) for s in SETTINGS}
+    values = {s.name: environ.get(s.env_var, s.default) for s in SETTINGS}  # INSTANCE_PATH is read by create_app
     database_url = values["DATABASE_URL"] or f"sqlite:///{instance_path / 'safesurgeries.db'}"
     return {
         "SECRET_KEY": values["SECRET_KEY"] or _secret_key(instance_path),
