@@ -1,7 +1,7 @@
 """The practice directory: NHS England's ODS list of GP practices.
 
 Revision ID: 0001
-Revises: 
+Revises:
 Create Date: 2026-11-21 21:57:32.197779
 
 """
