@@ -36,6 +36,10 @@ def environment() -> jinja2.Environment:
     )
 
 
+def _chosen_languages(details: PracticeDetails) -> list[languages.Language]:
+    return [languages.catalogue()[code] for code in details.languages]
+
+
 def _month_year(day: dt.date) -> str:
     return f"{day:%B} {day.year}"
 
@@ -47,10 +51,9 @@ def _long_date(day: dt.date) -> str:
 def toolkit_html(details: PracticeDetails, edition: Edition, today: dt.date | None = None,
                  preview_stylesheet: str | None = None) -> str:
     """Render the whole toolkit as one HTML document; a preview in the browser links its stylesheet."""
-    chosen = [languages.catalogue()[code] for code in details.languages]
     return environment().get_template("toolkit.html").render(
         practice=details,
-        languages=chosen,
+        languages=_chosen_languages(details),
         edition=edition.edition,
         content_reviewed=_month_year(edition.content_reviewed),
         generated_on=_long_date(today or dt.date.today()),
@@ -78,8 +81,7 @@ def language_css() -> str:
 
 def build_toolkit(details: PracticeDetails, edition: Edition, today: dt.date | None = None) -> bytes:
     """Render the toolkit PDF for one practice."""
-    chosen = [languages.catalogue()[code] for code in details.languages]
-    missing = languages.missing_fonts(chosen)
+    missing = languages.missing_fonts(_chosen_languages(details))
     if missing:
         names = "; ".join(f"{name} needs the font '{family}'" for name, family in missing.items())
         raise MissingFontError(f"Cannot print these languages because their fonts are not installed: {names}. "

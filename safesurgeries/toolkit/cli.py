@@ -19,10 +19,6 @@ def toolkit_cli():
     pass
 
 
-def _describe(error: DetailsError) -> str:
-    return "; ".join(f"{name}: {' '.join(messages)}" for name, messages in error.errors.items())
-
-
 @toolkit_cli.command("build")
 @click.argument("details_file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option("--out", "out", required=True, type=click.Path(dir_okay=False, path_type=Path),
@@ -38,7 +34,7 @@ def build(details_file: Path, out: Path):
         details = parse_details(data, languages.catalogue())
         pdf = build_for_app(details)
     except DetailsError as error:
-        raise click.ClickException(f"{details_file}: {_describe(error)}") from None
+        raise click.ClickException(f"{details_file}: {error}") from None
     except builder.MissingFontError as error:
         raise click.ClickException(str(error)) from None
     _write(out, pdf)
@@ -101,7 +97,7 @@ def batch(csv_file: Path, out_dir: Path):
                 details = parse_details(row_details(row), languages.catalogue())
                 pdf = build_for_app(details)
             except DetailsError as error:
-                failures.append((row_number, _describe(error)))
+                failures.append((row_number, str(error)))
                 continue
             except builder.MissingFontError as error:
                 failures.append((row_number, str(error)))
