@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pypdf
 import pytest
+from bs4 import BeautifulSoup
 
 from conftest import pdf_pages
 from safesurgeries.toolkit.renderer import ASSETS_URL, AssetFetcher
@@ -85,9 +86,16 @@ def test_payloads_in_the_html_form_preview_are_escaped(client, csrf_token_from, 
     token = csrf_token_from(client.get("/toolkit").data)
     form = {**details, "address_lines": "\n".join(details["address_lines"]),
             "care_of_address_lines": "\n".join(details["care_of_address_lines"]), "csrf_token": token}
-    page = client.post("/toolkit/preview", data=form).get_data(as_text=True)
-    assert '<img src="file:///etc/passwd">' not in page
-    assert "&lt;img src=&#34;file:///etc/passwd&#34;&gt;" in page or "&amp;lt;img" in page
+    response = client.post("/toolkit/preview", data=form)
+    assert response.status_code == 200
+    page = BeautifulSoup(response.data, "html.parser")
+    # The page and the toolkit inside the preview frame hold the payloads as text, never as elements.
+    toolkit = BeautifulSoup(page.find("iframe", class_="toolkit-preview")["srcdoc"], "html.parser")
+    for document in (page, toolkit):
+        assert document.find("img") is None and document.find("iframe", src=True) is None
+        assert document.find("link", rel="attachment") is None and document.find("style") is None
+    assert '<img src="file:///etc/passwd">' in toolkit.find(class_="cover-title").get_text()
+    assert page.find("input", {"name": "practice_name"})["value"] == details["practice_name"]
     assert requests == []
 
 
