@@ -33,18 +33,20 @@ def register_extensions(app: Flask) -> None:
 
 
 def register_blueprints(app: Flask) -> None:
-    from . import main, practices, toolkit
+    from . import main, postcodes, practices, toolkit
     from .doctor import doctor_command
 
     app.register_blueprint(main.bp)
     app.register_blueprint(toolkit.bp)
     app.register_blueprint(toolkit.api_bp)
     app.register_blueprint(practices.api_bp)
+    app.register_blueprint(postcodes.api_bp)
     # The JSON API takes no cookies, so it needs no CSRF token (and cannot be forged from a form).
-    for api_bp in (toolkit.api_bp, practices.api_bp):
+    for api_bp in (toolkit.api_bp, practices.api_bp, postcodes.api_bp):
         csrf.exempt(api_bp)
     toolkit.init_app(app)
     practices.init_app(app)
+    postcodes.init_app(app)
     app.cli.add_command(doctor_command)
 
 

@@ -25,6 +25,7 @@ SETTINGS = (
     Setting("INSTANCE_PATH", None, "Folder for the SQLite database, the secret key and other local state. Default: instance/ in the project."),
     Setting("DATABASE_URL", None, "SQLAlchemy database URL. Default: SQLite at instance/safesurgeries.db."),
     Setting("SECRET_KEY", None, "Signs sessions and CSRF tokens. Default: generated once and kept in instance/secret_key."),
+    Setting("POSTCODE_INDEX", None, "The postcode index file that `safesurgeries postcodes build` writes. Default: instance/postcodes.idx."),
     Setting("TOOLKIT_EDITION", "2026.1", "The toolkit's edition, printed on the cover and in every page footer."),
     Setting("CONTENT_REVIEWED", "2026-11", "Year and month (YYYY-MM) the toolkit's content was last reviewed; printed on the cover and in every footer."),
     Setting("MAX_BATCH_ROWS", "5000", "Most rows `safesurgeries toolkit batch` accepts in one CSV."),
@@ -58,6 +59,7 @@ def load_config(instance_path: Path, environ=os.environ) -> dict:
     return {
         "SECRET_KEY": values["SECRET_KEY"] or _secret_key(instance_path),
         "SQLALCHEMY_DATABASE_URI": database_url,
+        "POSTCODE_INDEX": values["POSTCODE_INDEX"] or str(instance_path / "postcodes.idx"),
         "TOOLKIT_EDITION": values["TOOLKIT_EDITION"],
         "CONTENT_REVIEWED": content_reviewed_date(values["CONTENT_REVIEWED"]),
         "MAX_BATCH_ROWS": int(values["MAX_BATCH_ROWS"]),

@@ -72,8 +72,19 @@ def check_database() -> Check:
     return Check("Database", True, f"{url}, migrated to {head}")
 
 
+def check_postcode_index() -> Check:
+    from .postcodes import IndexMissing, postcode_index
+
+    try:
+        index = postcode_index()
+    except IndexMissing as error:
+        return Check("Postcode index", False, str(error))
+    return Check("Postcode index", True, f"{index.path}: {len(index):,} postcodes, "
+                                         f"ONS data package {index.header['source_version']}")
+
+
 def run_checks() -> list[Check]:
-    return [check_weasyprint(), check_harfbuzz_subset(), *check_fonts(), check_database()]
+    return [check_weasyprint(), check_harfbuzz_subset(), *check_fonts(), check_database(), check_postcode_index()]
 
 
 @click.command("doctor")

@@ -9,6 +9,7 @@ import pypdf
 import pytest
 
 from safesurgeries import create_app
+from safesurgeries.postcodes import build_index
 
 SHARED_EPRACCUR = Path(__file__).resolve().parents[2] / "shared" / "reference-data" / "epraccur.csv"
 
@@ -28,11 +29,19 @@ PRACTICE = {
 }
 
 
+@pytest.fixture(scope="session")
+def postcode_index_file(tmp_path_factory) -> Path:
+    """The real postcode index, built once per test run (about 10 seconds) from the installed ONS data."""
+    path = tmp_path_factory.mktemp("postcodes") / "postcodes.idx"
+    build_index(path)
+    return path
+
+
 @pytest.fixture
-def app(tmp_path, monkeypatch):
+def app(tmp_path, monkeypatch, postcode_index_file):
     monkeypatch.setenv("SAFESURGERIES_INSTANCE_PATH", str(tmp_path / "instance"))
     monkeypatch.delenv("SAFESURGERIES_DATABASE_URL", raising=False)
-    app = create_app({"TESTING": True})
+    app = create_app({"TESTING": True, "POSTCODE_INDEX": str(postcode_index_file)})
     with app.app_context():
         flask_migrate.upgrade()
     yield app

@@ -34,7 +34,7 @@ def import_file(runner, path: Path):
 
 def summary(result) -> dict[str, int]:
     """The counts from 'Added N, updated N, closed N, unchanged N, skipped N.'"""
-    match = re.search(r"Added (\d+), updated (\d+), closed (\d+), unchanged (\d+), skipped (\d+)\.", result.stdout)
+    match = re.search(r"Added (\d+), updated (\d+), closed (\d+), unchanged (\d+), skipped (\d+);", result.stdout)
     assert match, f"no summary line in {result.output!r}"
     return dict(zip(("added", "updated", "closed", "unchanged", "skipped"), map(int, match.groups())))
 
@@ -175,9 +175,12 @@ def test_full_shared_file_imports_every_practice(app, runner):
     counts = summary(result)
     assert counts["added"] == 16534 - counts["skipped"]
     with app.app_context():
-        open_gp = db.session.scalar(db.select(db.func.count()).select_from(Practice).where(
-            Practice.status == PracticeStatus.ACTIVE, Practice.prescribing_setting == 4))
-    assert open_gp == 6651
+        open_gp = db.session.scalars(db.select(Practice).where(
+            Practice.status == PracticeStatus.ACTIVE, Practice.prescribing_setting == 4)).all()
+    assert len(open_gp) == 6651
+    # Every open GP practice is on the map: all their postcodes are in the ONS directory.
+    assert [p.ods_code for p in open_gp if p.latitude is None] == []
+    assert all(49.8 < p.latitude < 55.9 and -6.5 < p.longitude < 1.8 for p in open_gp)  # within England
 
 
 # --- the JSON API ------------------------------------------------------------------------------------
@@ -185,10 +188,13 @@ def test_full_shared_file_imports_every_practice(app, runner):
 def test_get_practice_by_code_in_any_case(imported, client):
     response = client.get("/api/v1/practices/a81030")
     assert response.status_code == 200
-    assert response.get_json() == {
+    body = response.get_json()
+    # Placed by its postcode: TS1 3RY is in the centre of Middlesbrough.
+    assert abs(body.pop("latitude") - 54.572) < 0.005 and abs(body.pop("longitude") - -1.227) < 0.005
+    assert body == {
         "ods_code": "A81030", "name": "BOROUGH ROAD & NUNTHORPE MEDICAL GROUP",
         "address_lines": ["167A BOROUGH ROAD", "MIDDLESBROUGH"], "postcode": "TS1 3RY", "region": "Y63",
-        "latitude": None, "longitude": None, "phone": "01642 243668", "status": "active"}
+        "phone": "01642 243668", "status": "active"}
 
 
 def test_unknown_code_is_404_json(imported, client):
@@ -277,3 +283,16 @@ def test_toolkit_form_for_unknown_code_is_empty(imported, client):
     assert response.status_code == 200
     assert not input_value(response.data, "practice_name")
     assert not input_value(response.data, "postcode")
+
+
+def test_import_only_if_empty_leaves_a_filled_directory_alone(imported, runner, tmp_path):
+    rows = sample_rows()
+    rows[0][1] = "RENAMED IN A NEWER FILE"
+    result = runner.invoke(args=["practices", "import", "--only-if-empty", str(write_rows(tmp_path / "e.csv", rows))])
+    assert result.exit_code == 0 and "nothing imported" in result.output
+    assert practices_by_code(imported)[rows[0][0]].name != "RENAMED IN A NEWER FILE"
+
+
+def test_import_only_if_empty_fills_an_empty_directory(app, runner):
+    result = runner.invoke(args=["practices", "import", "--only-if-empty", str(SAMPLE)])
+    assert summary(result)["added"] == 300

@@ -87,6 +87,7 @@ def test_doctor_reports_everything_present(runner):
     assert "[ok] HarfBuzz subsetting" in result.output
     assert "[ok] Font for Tigrinya (ti): font 'Noto Sans Ethiopic' installed" in result.output
     assert "[ok] Database" in result.output
+    assert "[ok] Postcode index" in result.output
 
 
 def test_doctor_fails_on_an_unmigrated_database(tmp_path):
@@ -95,3 +96,4 @@ def test_doctor_fails_on_an_unmigrated_database(tmp_path):
     result = subprocess.run([str(script), "doctor"], env=env, capture_output=True, text=True)
     assert result.returncode == 1
     assert "[MISSING] Database" in result.stdout and "safesurgeries db upgrade" in result.stdout
+    assert "[MISSING] Postcode index" in result.stdout and "safesurgeries postcodes build" in result.stdout

@@ -1,4 +1,4 @@
-"""The home page."""
+"""The home page and the data credits page."""
 
 from flask import Blueprint, render_template
 
@@ -8,3 +8,9 @@ bp = Blueprint("main", __name__)
 @bp.get("/")
 def home():
     return render_template("main/home.html")
+
+
+@bp.get("/about/data")
+def data_sources():
+    """Where the site's data comes from, and the credits its licences ask for."""
+    return render_template("main/data.html")

@@ -6,12 +6,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..extensions import db
+from ..postcodes import NotAPostcode, PostcodeIndex
 from ..toolkit.details import normalise_postcode
 from .models import Practice, PracticeStatus
 
 FIELD_COUNT = 27
 DIRECTORY_FIELDS = ("name", "address_lines", "postcode", "region_code", "icb_code", "phone", "status",
-                    "open_date", "close_date", "prescribing_setting")
+                    "open_date", "close_date", "prescribing_setting", "latitude", "longitude")
 
 
 class NotAnEpraccurFile(ValueError):
@@ -24,6 +25,7 @@ class ImportReport:
     updated: int = 0
     closed: int = 0
     unchanged: int = 0
+    without_coordinates: int = 0
     skipped: list[tuple[int, str]] = field(default_factory=list)
 
 
@@ -94,10 +96,24 @@ def read_epraccur(path: Path) -> tuple[list[tuple[int, dict]], list[tuple[int, s
     return good, bad
 
 
-def import_epraccur(path: Path) -> ImportReport:
-    """Upsert every practice in the file by ODS code, in one transaction."""
+def _coordinates(postcodes: PostcodeIndex, postcode: str | None) -> tuple[float | None, float | None]:
+    try:
+        location = postcodes.lookup(postcode or "")
+    except NotAPostcode:
+        return None, None
+    if location is None or location.precision != "postcode":
+        return None, None
+    return location.latitude, location.longitude
+
+
+def import_epraccur(path: Path, postcodes: PostcodeIndex) -> ImportReport:
+    """Upsert every practice in the file by ODS code, placed by its postcode, in one transaction."""
     parsed, skipped = read_epraccur(path)
     report = ImportReport(skipped=list(skipped))
+    for _, values in parsed:
+        values["latitude"], values["longitude"] = _coordinates(postcodes, values["postcode"])
+        if values["latitude"] is None:
+            report.without_coordinates += 1
     existing = {practice.ods_code: practice for practice in db.session.scalars(db.select(Practice))}
     seen: set[str] = set()
     for line, values in parsed:

@@ -1,0 +1,15 @@
+"""Offline UK postcode geocoding from the ONS Postcode Directory."""
+
+from flask import Flask
+
+from .api import api_bp
+from .cli import postcodes_cli
+from .index import IndexMissing, Location, NotAPostcode, PostcodeIndex, build_index, parse_postcode
+from .service import postcode_index
+
+__all__ = ["IndexMissing", "Location", "NotAPostcode", "PostcodeIndex", "api_bp", "build_index", "init_app",
+           "parse_postcode", "postcode_index"]
+
+
+def init_app(app: Flask) -> None:
+    app.cli.add_command(postcodes_cli)
