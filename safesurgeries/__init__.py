@@ -33,7 +33,7 @@ def register_extensions(app: Flask) -> None:
 
 
 def register_blueprints(app: Flask) -> None:
-    from . import main, postcodes, practices, toolkit
+    from . import audit, mail, main, pledges, postcodes, practices, staff, toolkit  # noqa: F401 (models)
     from .doctor import doctor_command
 
     app.register_blueprint(main.bp)

@@ -9,7 +9,9 @@ SEARCH_LIMIT = 20
 
 
 def find_practice(ods_code: str) -> Practice | None:
-    return db.session.scalar(db.select(Practice).where(Practice.ods_code == ods_code.strip().upper()))
+    """A practice in the NHS directory (never a demo practice) by its ODS code."""
+    return db.session.scalar(db.select(Practice).where(Practice.ods_code == ods_code.strip().upper(),
+                                                       Practice.is_demo.is_(False)))
 
 
 def search_practices(query: str, limit: int = SEARCH_LIMIT) -> list[Practice]:
@@ -19,7 +21,7 @@ def search_practices(query: str, limit: int = SEARCH_LIMIT) -> list[Practice]:
     compact = "".join(query.split()).upper()
     statement = (
         db.select(Practice)
-        .where(or_(
+        .where(Practice.is_demo.is_(False), or_(
             Practice.name.icontains(query, autoescape=True),
             Practice.ods_code.startswith(compact, autoescape=True),
             db.func.replace(Practice.postcode, " ", "").startswith(compact, autoescape=True),

@@ -45,6 +45,8 @@ class Practice(db.Model):
     longitude: Mapped[float | None]
     # True for a practice staff added by hand; an import keeps it, and takes it over if the file lists its code.
     added_by_staff: Mapped[bool] = mapped_column(default=False)
+    # A fictional practice made by `safesurgeries demo load`; never in the directory's search.
+    is_demo: Mapped[bool] = mapped_column(default=False)
     created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     updated_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow, onupdate=utcnow)
 

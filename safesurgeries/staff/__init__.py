@@ -1,0 +1,5 @@
+"""Staff accounts, sign-in, and the moderation of pledges."""
+
+from .models import SignInThrottle, StaffRole, StaffUser
+
+__all__ = ["SignInThrottle", "StaffRole", "StaffUser"]
