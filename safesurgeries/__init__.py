@@ -33,10 +33,12 @@ def register_extensions(app: Flask) -> None:
 
 
 def register_blueprints(app: Flask) -> None:
-    from . import audit, mail, main, pledges, postcodes, practices, staff, toolkit  # noqa: F401 (models)
+    from . import audit, mail, main, pledges, postcodes, practices, staff, toolkit  # noqa: F401 (audit: models)
     from .doctor import doctor_command
 
     app.register_blueprint(main.bp)
+    app.register_blueprint(pledges.bp)
+    app.register_blueprint(staff.bp)
     app.register_blueprint(toolkit.bp)
     app.register_blueprint(toolkit.api_bp)
     app.register_blueprint(practices.api_bp)
@@ -47,6 +49,9 @@ def register_blueprints(app: Flask) -> None:
     toolkit.init_app(app)
     practices.init_app(app)
     postcodes.init_app(app)
+    pledges.init_app(app)
+    staff.init_app(app)
+    mail.init_app(app)
     app.cli.add_command(doctor_command)
 
 

@@ -29,6 +29,17 @@ SETTINGS = (
     Setting("TOOLKIT_EDITION", "2026.1", "The toolkit's edition, printed on the cover and in every page footer."),
     Setting("CONTENT_REVIEWED", "2026-11", "Year and month (YYYY-MM) the toolkit's content was last reviewed; printed on the cover and in every footer."),
     Setting("MAX_BATCH_ROWS", "5000", "Most rows `safesurgeries toolkit batch` accepts in one CSV."),
+    Setting("PUBLIC_BASE_URL", "http://127.0.0.1:5000", "The site's public address, used in links in e-mails and in the certificate's QR code."),
+    Setting("SMTP_HOST", None, "SMTP server for e-mail. Unset: e-mails are written as .eml files under instance/outbox/."),
+    Setting("SMTP_PORT", "25", "SMTP port (587 for submission with STARTTLS, 465 is not supported)."),
+    Setting("SMTP_USER", None, "SMTP user name, if the server needs one."),
+    Setting("SMTP_PASSWORD", None, "SMTP password, if the server needs one."),
+    Setting("SMTP_STARTTLS", "false", "true to upgrade the SMTP connection with STARTTLS before sending."),
+    Setting("MAIL_FROM", "Safe Surgeries <no-reply@safesurgeries.invalid>", "The From address of every e-mail."),
+    Setting("RETENTION_UNCONFIRMED_DAYS", "30", "Days after which a pledge never confirmed is deleted."),
+    Setting("RETENTION_REJECTED_DAYS", "90", "Days after a rejection when the pledge's contact details are deleted."),
+    Setting("RETENTION_WITHDRAWN_DAYS", "90", "Days after a withdrawal or unlisting when the contact details are deleted."),
+    Setting("STAFF_SESSION_MINUTES", "30", "A staff session ends after this many minutes without a request."),
 )
 
 
@@ -52,6 +63,14 @@ def content_reviewed_date(value: str) -> dt.date:
         raise ValueError(f"{PREFIX}CONTENT_REVIEWED must be YYYY-MM, e.g. 2026-11; got {value!r}") from None
 
 
+def _integer(values: dict, name: str) -> int:
+    """A whole-number setting; a bad value is a start-up error that names the variable."""
+    try:
+        return int(values[name])
+    except (TypeError, ValueError):
+        raise ValueError(f"{PREFIX}{name} must be a whole number; got {values[name]!r}") from None
+
+
 def load_config(instance_path: Path, environ=os.environ) -> dict:
     """Build Flask's config mapping from the environment, with the embedded defaults."""
     values = {s.name: environ.get(s.env_var, s.default) for s in SETTINGS}  # INSTANCE_PATH is read by create_app
@@ -63,6 +82,19 @@ def load_config(instance_path: Path, environ=os.environ) -> dict:
         "TOOLKIT_EDITION": values["TOOLKIT_EDITION"],
         "CONTENT_REVIEWED": content_reviewed_date(values["CONTENT_REVIEWED"]),
         "MAX_BATCH_ROWS": int(values["MAX_BATCH_ROWS"]),
+        "PUBLIC_BASE_URL": values["PUBLIC_BASE_URL"].rstrip("/"),
+        "SMTP_HOST": values["SMTP_HOST"],
+        "SMTP_PORT": _integer(values, "SMTP_PORT"),
+        "SMTP_USER": values["SMTP_USER"],
+        "SMTP_PASSWORD": values["SMTP_PASSWORD"],
+        "SMTP_STARTTLS": values["SMTP_STARTTLS"].strip().lower() in ("1", "true", "yes", "on"),
+        "MAIL_FROM": values["MAIL_FROM"],
+        "RETENTION_UNCONFIRMED_DAYS": _integer(values, "RETENTION_UNCONFIRMED_DAYS"),
+        "RETENTION_REJECTED_DAYS": _integer(values, "RETENTION_REJECTED_DAYS"),
+        "RETENTION_WITHDRAWN_DAYS": _integer(values, "RETENTION_WITHDRAWN_DAYS"),
+        "PERMANENT_SESSION_LIFETIME": dt.timedelta(minutes=_integer(values, "STAFF_SESSION_MINUTES")),
+        "SESSION_COOKIE_HTTPONLY": True,
+        "SESSION_COOKIE_SAMESITE": "Lax",
         # Large enough for any practice's details, small enough that a client cannot tie up a worker.
         "MAX_CONTENT_LENGTH": 64 * 1024,
     }

@@ -2,13 +2,16 @@
 
 import io
 import os
+import uuid
 from pathlib import Path
 
 import flask_migrate
 import pypdf
 import pytest
+import sqlalchemy as sa
 
 from safesurgeries import create_app
+from safesurgeries.extensions import db
 from safesurgeries.postcodes import build_index
 
 SHARED_EPRACCUR = Path(__file__).resolve().parents[2] / "shared" / "reference-data" / "epraccur.csv"
@@ -37,14 +40,44 @@ def postcode_index_file(tmp_path_factory) -> Path:
     return path
 
 
+DATABASES = ["sqlite"] + (["postgresql"] if os.environ.get("TEST_DATABASE_URL") else [])
+
+
+def pytest_generate_tests(metafunc):
+    """Modules that set ON_EVERY_DATABASE = True run on SQLite and, when TEST_DATABASE_URL is set, PostgreSQL."""
+    if "database" in metafunc.fixturenames and getattr(metafunc.module, "ON_EVERY_DATABASE", False):
+        metafunc.parametrize("database", DATABASES, indirect=True)
+
+
 @pytest.fixture
-def app(tmp_path, monkeypatch, postcode_index_file):
+def database(request, tmp_path):
+    """A database URL: a SQLite file, or a PostgreSQL schema of its own that is dropped afterwards."""
+    if getattr(request, "param", "sqlite") == "sqlite":
+        yield f"sqlite:///{tmp_path / 'test.db'}"
+        return
+    base = os.environ["TEST_DATABASE_URL"]
+    schema = f"test_{uuid.uuid4().hex[:12]}"
+    engine = sa.create_engine(base)
+    with engine.begin() as connection:
+        connection.execute(sa.text(f'CREATE SCHEMA "{schema}"'))
+    yield sa.make_url(base).update_query_dict({"options": f"-csearch_path={schema}"}).render_as_string(
+        hide_password=False)
+    with engine.begin() as connection:
+        connection.execute(sa.text(f'DROP SCHEMA "{schema}" CASCADE'))
+    engine.dispose()
+
+
+@pytest.fixture
+def app(tmp_path, monkeypatch, postcode_index_file, database):
     monkeypatch.setenv("SAFESURGERIES_INSTANCE_PATH", str(tmp_path / "instance"))
     monkeypatch.delenv("SAFESURGERIES_DATABASE_URL", raising=False)
-    app = create_app({"TESTING": True, "POSTCODE_INDEX": str(postcode_index_file)})
+    app = create_app({"TESTING": True, "POSTCODE_INDEX": str(postcode_index_file), "SQLALCHEMY_DATABASE_URI": database})
     with app.app_context():
         flask_migrate.upgrade()
     yield app
+    with app.app_context():
+        db.session.remove()
+        db.engine.dispose()
 
 
 @pytest.fixture

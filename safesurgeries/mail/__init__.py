@@ -1,5 +1,13 @@
 """E-mail through an outbox table: queued with the change that caused it, delivered by `outbox send`."""
 
-from .models import OutboxMessage
+from flask import Flask
 
-__all__ = ["OutboxMessage"]
+from .cli import outbox_cli
+from .models import OutboxMessage
+from .outbox import queue, send_due
+
+__all__ = ["OutboxMessage", "init_app", "queue", "send_due"]
+
+
+def init_app(app: Flask) -> None:
+    app.cli.add_command(outbox_cli)

@@ -1,0 +1,62 @@
+"""The pledge form: the practice, the contact, the principles and consent."""
+
+from flask_wtf import FlaskForm
+from wtforms import BooleanField, SelectMultipleField, StringField, TextAreaField, widgets
+from wtforms.validators import Email, DataRequired, Length, Optional, Regexp, ValidationError
+
+from ..toolkit.details import ODS_CODE, normalise_postcode
+from .principles import PRINCIPLES, PRINCIPLE_CODES
+
+
+def single_line(form, field):
+    if field.data and any(ch in field.data for ch in "\r\n\x00"):
+        raise ValidationError("Use one line only.")
+
+
+class PledgeForm(FlaskForm):
+    ods_code = StringField("ODS code (optional)", filters=[lambda v: (v or "").strip().upper()],
+                           validators=[Optional(), Regexp(ODS_CODE.pattern, message="Enter a letter and five digits, like A81001, or leave it empty.")],
+                           description="The NHS code of your practice. Leave it empty if your practice is not in the NHS directory.")
+    practice_name = StringField("Practice name", filters=[lambda v: " ".join((v or "").split())],
+                                validators=[DataRequired("Enter the practice's name."), Length(max=200)])
+    address_lines = TextAreaField("Practice address", description="One line per line of the address, without the postcode.",
+                                  validators=[DataRequired("Enter the practice's address.")])
+    postcode = StringField("Postcode", validators=[DataRequired("Enter the practice's postcode.")])
+    contact_name = StringField("Your name", filters=[lambda v: " ".join((v or "").split())],
+                               validators=[DataRequired("Enter your name."), Length(max=120), single_line])
+    contact_role = StringField("Your role", description="For example, practice manager or GP partner.",
+                               filters=[lambda v: " ".join((v or "").split())],
+                               validators=[DataRequired("Enter your role at the practice."), Length(max=120)])
+    contact_email = StringField("Your work e-mail address",
+                                description="We send a link to this address to confirm the pledge. An nhs.net address is quickest to check.",
+                                filters=[lambda v: (v or "").strip()],
+                                validators=[DataRequired("Enter your work e-mail address."), Length(max=254),
+                                            Email("Enter an e-mail address like name@nhs.net.")])
+    principles = SelectMultipleField("The Safe Surgery principles", choices=list(PRINCIPLES),
+                                     option_widget=widgets.CheckboxInput(),
+                                     widget=widgets.ListWidget(prefix_label=False))
+    consent_public = BooleanField("List our practice publicly as a Safe Surgery")
+
+    def validate_address_lines(self, field):
+        lines = self.address_list()
+        if not lines:
+            raise ValidationError("Enter the practice's address.")
+        if len(lines) > 5 or any(len(line) > 80 for line in lines):
+            raise ValidationError("Use at most 5 lines of at most 80 characters each.")
+
+    def validate_postcode(self, field):
+        normalised = normalise_postcode(field.data or "")
+        if normalised is None:
+            raise ValidationError("Enter a real UK postcode, like SW1A 1AA.")
+        field.data = normalised
+
+    def validate_principles(self, field):
+        if set(field.data or ()) != set(PRINCIPLE_CODES):
+            raise ValidationError("A Safe Surgery commits to every principle. Tick each one to pledge.")
+
+    def validate_consent_public(self, field):
+        if not field.data:
+            raise ValidationError("Tick the box to agree to the public listing. Without it we cannot list your practice.")
+
+    def address_list(self) -> list[str]:
+        return [" ".join(line.split()) for line in (self.address_lines.data or "").splitlines() if line.strip()]

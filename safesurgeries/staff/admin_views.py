@@ -1,0 +1,119 @@
+"""Admin pages: listings (edit, unlist), staff accounts and the audit log."""
+
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+
+from ..audit import AuditEntry
+from ..extensions import db
+from ..pledges.models import Listing
+from . import admin
+from .access import admin_required
+from .accounts import AccountError, create_staff
+from .forms import ListingForm, StaffForm, UnlistForm
+from .models import StaffRole, StaffUser
+from .views import bp
+
+AUDIT_PAGE_SIZE = 100
+
+
+@bp.get("/listings")
+@admin_required
+def listings():
+    rows = db.session.scalars(db.select(Listing).where(Listing.active.is_(True), Listing.is_demo.is_(False))
+                              .order_by(Listing.listed_since.desc())).all()
+    return render_template("staff/listings.html", listings=rows)
+
+
+@bp.route("/listings/<int:listing_id>", methods=["GET", "POST"])
+@admin_required
+def listing(listing_id: int):
+    item = db.get_or_404(Listing, listing_id, description=f"There is no listing #{listing_id}.")
+    form = ListingForm(obj=item)
+    if form.validate_on_submit():
+        admin.edit_listing(item, current_user._get_current_object(), form.display_name.data, form.display_phone.data)
+        flash("Listing saved.", "success")
+        return redirect(url_for("staff.listing", listing_id=listing_id), 303)
+    return render_template("staff/listing.html", listing=item, form=form, unlist_form=UnlistForm(formdata=None)), \
+        (422 if form.errors else 200)
+
+
+@bp.post("/listings/<int:listing_id>/unlist")
+@admin_required
+def unlist(listing_id: int):
+    item = db.get_or_404(Listing, listing_id, description=f"There is no listing #{listing_id}.")
+    form = UnlistForm()
+    if not form.validate():
+        return render_template("staff/listing.html", listing=item, form=ListingForm(obj=item), unlist_form=form), 422
+    if admin.unlist(listing_id, current_user._get_current_object(), form.reason.data):
+        flash(f"{item.name} is unlisted.", "success")
+    else:
+        flash(f"{item.name} was not listed.", "error")
+    return redirect(url_for("staff.listings"), 303)
+
+
+@bp.route("/users", methods=["GET", "POST"])
+@admin_required
+def users():
+    form = StaffForm()
+    status = 200
+    if form.validate_on_submit():
+        try:
+            user = create_staff(form.email.data, form.password.data, StaffRole(form.role.data),
+                                created_by=current_user._get_current_object())
+        except AccountError as error:
+            db.session.rollback()
+            form.email.errors.append(str(error))
+            status = 422
+        else:
+            flash(f"Created a {user.role.value} account for {user.email}.", "success")
+            return redirect(url_for("staff.users"), 303)
+    elif form.errors:
+        status = 422
+    accounts = db.session.scalars(db.select(StaffUser).order_by(StaffUser.email)).all()
+    return render_template("staff/users.html", accounts=accounts, form=form, roles=list(StaffRole)), status
+
+
+@bp.post("/users/<int:user_id>")
+@admin_required
+def change_user(user_id: int):
+    user = db.get_or_404(StaffUser, user_id, description=f"There is no staff account #{user_id}.")
+    me = current_user._get_current_object()
+    try:
+        if "active" in request.form:
+            admin.set_staff_active(user, me, request.form["active"] == "1")
+        elif "role" in request.form:
+            try:
+                role = StaffRole(request.form["role"])
+            except ValueError:
+                abort(400, description="Unknown role.")
+            admin.set_staff_role(user, me, role)
+        else:
+            abort(400, description="Nothing to change.")
+    except AccountError as error:
+        db.session.rollback()
+        flash(str(error), "error")
+    else:
+        flash(f"Saved {user.email}.", "success")
+    return redirect(url_for("staff.users"), 303)
+
+
+@bp.get("/audit")
+@admin_required
+def audit_log():
+    """Every staff action and state change, newest first, filtered by action, actor or subject."""
+    query = db.select(AuditEntry).order_by(AuditEntry.id.desc())
+    filters = {name: request.args.get(name, "").strip()[:100] for name in ("action", "actor", "subject")}
+    if filters["action"]:
+        query = query.where(AuditEntry.action.startswith(filters["action"], autoescape=True))
+    if filters["actor"]:
+        query = query.where(AuditEntry.actor.icontains(filters["actor"], autoescape=True))
+    if filters["subject"]:
+        kind, _, number = filters["subject"].partition("#")
+        query = query.where(AuditEntry.subject_type == kind.strip())
+        if number.strip().isdigit():
+            query = query.where(AuditEntry.subject_id == int(number))
+    page = request.args.get("page", "1")
+    page = int(page) if page.isdigit() and 0 < int(page) < 100_000 else 1
+    entries = db.session.scalars(query.offset((page - 1) * AUDIT_PAGE_SIZE).limit(AUDIT_PAGE_SIZE + 1)).all()
+    return render_template("staff/audit.html", entries=entries[:AUDIT_PAGE_SIZE], filters=filters, page=page,
+                           more=len(entries) > AUDIT_PAGE_SIZE)

@@ -1,0 +1,121 @@
+"""Staff pages: sign-in and sign-out, the moderation queue, and a pledge with its checks and decisions."""
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, session, url_for
+from flask_login import current_user, login_required, login_user, logout_user
+
+from .. import audit
+from ..extensions import db
+from ..pledges.models import Pledge, PledgeStatus, RejectionReason
+from ..practices.models import utcnow
+from . import moderation
+from .access import reviewer_required
+from .accounts import sign_in
+from .forms import RejectForm, SignInForm
+
+bp = Blueprint("staff", __name__, url_prefix="/staff")
+
+QUEUE_FILTERS = {
+    "waiting": PledgeStatus.WAITING, "approved": PledgeStatus.APPROVED, "rejected": PledgeStatus.REJECTED,
+    "withdrawn": PledgeStatus.WITHDRAWN, "expired": PledgeStatus.EXPIRED,
+}
+
+
+@bp.route("/login", methods=["GET", "POST"])
+def login():
+    form = SignInForm()
+    message = None
+    if form.validate_on_submit():
+        result = sign_in(form.email.data, form.password.data)
+        if result.user is not None:
+            session.clear()  # a fresh session at sign-in
+            session.permanent = True  # so that it expires after STAFF_SESSION_MINUTES without a request
+            login_user(result.user)
+            return redirect(_safe_next() or url_for("staff.queue"), 303)
+        if result.locked_until is not None:
+            message = ("Too many failed sign-ins for this address. It is locked for 15 minutes: "
+                       f"try again after {result.locked_until:%H:%M} UTC.")
+        else:
+            message = "The e-mail address or password is not right."
+        return render_template("staff/login.html", form=form, message=message), 401
+    return render_template("staff/login.html", form=form, message=message), (422 if form.errors else 200)
+
+
+def _safe_next() -> str | None:
+    """Only a path on this site, never another site (an open redirect)."""
+    target = request.args.get("next", "")
+    return target if target.startswith("/staff") and "//" not in target and "\\" not in target else None
+
+
+@bp.post("/logout")
+@login_required
+def logout():
+    # Bumping the version ends every copy of this session, not only the cookie in this browser.
+    current_user.session_version += 1
+    audit.record("staff.signed_out", current_user._get_current_object(), staff=current_user)
+    db.session.commit()
+    logout_user()
+    session.clear()
+    flash("You have signed out.")
+    return redirect(url_for("staff.login"), 303)
+
+
+@bp.get("/pledges")
+@reviewer_required
+def queue():
+    """Confirmed pledges, oldest first, with how long each has waited and its checks."""
+    status_name = request.args.get("status", "waiting")
+    if status_name not in QUEUE_FILTERS:
+        abort(400, description=f"Unknown filter {status_name[:20]!r}; use one of {', '.join(QUEUE_FILTERS)}.")
+    now = utcnow()
+    pledges = db.session.scalars(db.select(Pledge).where(Pledge.status == QUEUE_FILTERS[status_name])
+                                 .order_by(Pledge.confirmed_at, Pledge.id).limit(500)).all()
+    return render_template("staff/queue.html", pledges=pledges, status_name=status_name, filters=QUEUE_FILTERS,
+                           checks={p.id: moderation.checks(p) for p in pledges},
+                           waited={p.id: moderation.waited(p, now) for p in pledges})
+
+
+@bp.get("/pledges/<int:pledge_id>")
+@reviewer_required
+def pledge(pledge_id: int):
+    pledge = db.get_or_404(Pledge, pledge_id, description=f"There is no pledge #{pledge_id}.")
+    return render_template("staff/pledge.html", pledge=pledge, checks=moderation.checks(pledge),
+                           reject_form=RejectForm(formdata=None))
+
+
+@bp.post("/pledges/<int:pledge_id>/approve")
+@reviewer_required
+def approve(pledge_id: int):
+    decision = moderation.approve(pledge_id, current_user._get_current_object())
+    flash(decision.message, "success" if decision.ok else "error")
+    return redirect(url_for("staff.queue"), 303)
+
+
+@bp.post("/pledges/approve")
+@reviewer_required
+def approve_selected():
+    """Approve several at once; each is its own decision, reported one by one."""
+    ids = [int(value) for value in request.form.getlist("pledge") if value.isdigit()][:200]
+    if not ids:
+        flash("Select at least one pledge to approve.", "error")
+    for pledge_id in ids:
+        decision = moderation.approve(pledge_id, current_user._get_current_object())
+        flash(decision.message, "success" if decision.ok else "error")
+    return redirect(url_for("staff.queue"), 303)
+
+
+@bp.post("/pledges/<int:pledge_id>/reject")
+@reviewer_required
+def reject(pledge_id: int):
+    pledge = db.get_or_404(Pledge, pledge_id, description=f"There is no pledge #{pledge_id}.")
+    form = RejectForm()
+    if not form.validate():
+        return render_template("staff/pledge.html", pledge=pledge, checks=moderation.checks(pledge),
+                               reject_form=form), 422
+    decision = moderation.reject(pledge_id, current_user._get_current_object(),
+                                 RejectionReason(form.reason.data), form.note.data)
+    if not decision.ok and pledge.status is PledgeStatus.WAITING:
+        form.note.errors.append(decision.message)
+        return render_template("staff/pledge.html", pledge=pledge, checks=moderation.checks(pledge),
+                               reject_form=form), 422
+    flash(decision.message, "success" if decision.ok else "error")
+    return redirect(url_for("staff.queue"), 303)
