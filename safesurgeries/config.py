@@ -29,6 +29,10 @@ SETTINGS = (
     Setting("TOOLKIT_EDITION", "2026.1", "The toolkit's edition, printed on the cover and in every page footer."),
     Setting("CONTENT_REVIEWED", "2026-11", "Year and month (YYYY-MM) the toolkit's content was last reviewed; printed on the cover and in every footer."),
     Setting("MAX_BATCH_ROWS", "5000", "Most rows `safesurgeries toolkit batch` accepts in one CSV."),
+    Setting("MAP_TILE_URL", "https://tile.openstreetmap.org/{z}/{x}/{y}.png", "The map's tile server (a Leaflet URL template)."),
+    Setting("MAP_TILE_ATTRIBUTION", '&copy; <a href="https://www.openstreetmap.org/copyright">OpenStreetMap</a> contributors',
+            "The credit the tile server asks for, as HTML, shown in the map's corner."),
+    Setting("PUBLIC_BASE_URL", "http://127.0.0.1:5000", "The site's public address, for links printed in toolkits (the certificate's QR code)."),
 )
 
 
@@ -63,6 +67,9 @@ def load_config(instance_path: Path, environ=os.environ) -> dict:
         "TOOLKIT_EDITION": values["TOOLKIT_EDITION"],
         "CONTENT_REVIEWED": content_reviewed_date(values["CONTENT_REVIEWED"]),
         "MAX_BATCH_ROWS": int(values["MAX_BATCH_ROWS"]),
+        "MAP_TILE_URL": values["MAP_TILE_URL"],
+        "MAP_TILE_ATTRIBUTION": values["MAP_TILE_ATTRIBUTION"],
+        "PUBLIC_BASE_URL": values["PUBLIC_BASE_URL"].rstrip("/"),
         # Large enough for any practice's details, small enough that a client cannot tie up a worker.
         "MAX_CONTENT_LENGTH": 64 * 1024,
     }
