@@ -13,13 +13,13 @@ import time
 from dataclasses import dataclass, field
 
 from flask import current_app
-from sqlalchemy import event, func, select
-from sqlalchemy.orm import Session
+from sqlalchemy import func, select
 
 from ..extensions import db
 from ..pledges.models import Listing
 from ..postcodes import IndexMissing, NotAPostcode, parse_postcode, postcode_index
 from ..practices.models import Practice
+from .freshness import current_version
 from .places import locate_place
 from .regions import REGION_NAMES, region_name
 
@@ -83,35 +83,21 @@ class Results:
 
 # --- the snapshot ----------------------------------------------------------------------------------
 
-_local_changes = {"count": 0}  # bumped when this process commits a change to a listing or practice
 _lock = threading.Lock()
 
 
-@event.listens_for(Session, "before_flush")
-def _note_registry_changes(session, flush_context, instances):
-    if any(isinstance(obj, (Listing, Practice)) for obj in (*session.new, *session.dirty, *session.deleted)):
-        session.info["registry_changed"] = True
-
-
-@event.listens_for(Session, "after_commit")
-def _count_registry_changes(session):
-    if session.info.pop("registry_changed", False):
-        _local_changes["count"] += 1
-
-
-@event.listens_for(Session, "after_rollback")
-def _forget_registry_changes(session):
-    session.info.pop("registry_changed", None)
-
-
-def registry_version() -> tuple:
-    """A cheap fingerprint of the listings: it changes whenever what the public sees may have changed."""
+def _version_query() -> tuple:
     listings = db.session.execute(select(
         func.count(Listing.id), func.sum(db.case((Listing.active, Listing.id), else_=0)), func.max(Listing.id),
         func.max(Listing.listed_since), func.max(Listing.last_confirmed), func.max(Listing.unlisted_at),
     )).one()
     practices = db.session.execute(select(func.max(Practice.updated_at))).scalar()
-    return (*(str(value) for value in listings), str(practices), _local_changes["count"])
+    return (*(str(value) for value in listings), str(practices))
+
+
+def registry_version() -> tuple:
+    """A cheap fingerprint of the listings: it changes whenever what the public sees may have changed."""
+    return current_version(current_app.extensions.setdefault("registry_version", {}), _version_query)
 
 
 def public_snapshot() -> Snapshot:

@@ -15,6 +15,7 @@ from sqlalchemy import func, select
 
 from ..extensions import db
 from ..practices.models import Practice
+from .freshness import current_version
 
 MIN_PRACTICES = 2
 MAX_SPREAD_KM = 25.0  # root-mean-square distance from the centre; Greater London's is about 12
@@ -30,7 +31,7 @@ class Place:
     practices: int
 
 
-def _version() -> tuple:
+def _version_query() -> tuple:
     return tuple(str(v) for v in db.session.execute(select(func.count(Practice.id), func.max(Practice.updated_at))).one())
 
 
@@ -63,7 +64,7 @@ def locate_place(text: str) -> Place | None:
     key = " ".join(text.split()).casefold()
     if not key:
         return None
-    version = _version()
+    version = current_version(current_app.extensions.setdefault("registry_places_version", {}), _version_query)
     holder = current_app.extensions.setdefault("registry_places", {})
     if holder.get("version") != version:
         with _lock:
