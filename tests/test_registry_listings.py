@@ -272,3 +272,32 @@ def test_registry_pages_have_a_title_one_h1_a_skip_link_and_labelled_fields(clie
             assert soup.select_one(f"label[for='{field['id']}']") or field.get("aria-label"), (url, field)
         assert not soup.select("[style]"), url
         assert all(script.get("src") for script in soup.find_all("script")), url  # no inline script
+
+
+# --- freshness ------------------------------------------------------------------------------------
+
+def test_a_listing_added_by_another_process_shows_at_the_next_version_check(app, client, monkeypatch, three_cities):
+    from safesurgeries.extensions import db
+    from safesurgeries.registry import freshness
+
+    with app.app_context():
+        practice_id = add_other_process_practice(app)
+    assert len(codes(client)) == 3  # the practice is not listed; this process has seen its commit
+    with app.app_context():
+        # Another worker's commit: a plain connection, so this process's session never sees it.
+        with db.engine.begin() as connection:
+            connection.execute(db.text("INSERT INTO listings (practice_id, active, listed_since, last_confirmed, is_demo) "
+                                       "VALUES (:p, 1, '2025-01-01 00:00:00', '2025-01-01 00:00:00', 0)"), {"p": practice_id})
+    monkeypatch.setattr(freshness, "CHECK_INTERVAL_SECONDS", 1e9)
+    assert len(codes(client)) == 3  # not checked again yet
+    monkeypatch.setattr(freshness, "CHECK_INTERVAL_SECONDS", 0)
+    assert "Y10099" in codes(client)
+
+
+def add_other_process_practice(app) -> int:
+    from registry_helpers import add_practice
+    from safesurgeries.extensions import db
+
+    practice = add_practice("Y10099", "Other Worker Surgery", LONDON)
+    db.session.commit()
+    return practice.id

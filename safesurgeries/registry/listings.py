@@ -124,22 +124,23 @@ def _build_snapshot(version: tuple) -> Snapshot:
         .where(Listing.active.is_(True))
     ).all()
     items, demo = [], False
-    for row in rows:
+    for (display_name, display_phone, listed_since, last_confirmed, is_demo, ods_code, name, address_lines, postcode,
+         phone, region, latitude, longitude) in rows:  # unpacked: Row attribute access is slow at this scale
         # The same rule as Listing.name and Listing.phone: an admin's correction wins over the directory.
         items.append({
-            "ods_code": row.ods_code,
-            "name": row.display_name or row.name,
-            "address_lines": list(row.address_lines or ()),
-            "postcode": row.postcode,
-            "latitude": row.latitude,
-            "longitude": row.longitude,
-            "phone": row.display_phone or row.phone,
-            "region": row.region_code,
-            "region_name": region_name(row.region_code),
-            "listed_since": row.listed_since.date().isoformat(),
-            "last_confirmed": row.last_confirmed.date().isoformat(),
+            "ods_code": ods_code,
+            "name": display_name or name,
+            "address_lines": list(address_lines or ()),
+            "postcode": postcode,
+            "latitude": latitude,
+            "longitude": longitude,
+            "phone": display_phone or phone,
+            "region": region,
+            "region_name": region_name(region),
+            "listed_since": listed_since.date().isoformat(),
+            "last_confirmed": last_confirmed.date().isoformat(),
         })
-        demo = demo or row.is_demo
+        demo = demo or is_demo
     items.sort(key=lambda item: (item["name"].casefold(), item["ods_code"]))
     haystacks = tuple(" | ".join([item["name"], item["ods_code"], item["postcode"] or "",
                                   "".join((item["postcode"] or "").split()), *item["address_lines"]]).casefold()
