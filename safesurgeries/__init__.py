@@ -33,7 +33,7 @@ def register_extensions(app: Flask) -> None:
 
 
 def register_blueprints(app: Flask) -> None:
-    from . import audit, mail, main, pledges, postcodes, practices, staff, toolkit  # noqa: F401 (audit: models)
+    from . import audit, demo, mail, main, pledges, postcodes, practices, registry, staff, toolkit  # noqa: F401 (audit: models)
     from .doctor import doctor_command
 
     app.register_blueprint(main.bp)
@@ -43,8 +43,10 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(toolkit.api_bp)
     app.register_blueprint(practices.api_bp)
     app.register_blueprint(postcodes.api_bp)
+    app.register_blueprint(registry.bp)
+    app.register_blueprint(registry.api_bp)
     # The JSON API takes no cookies, so it needs no CSRF token (and cannot be forged from a form).
-    for api_bp in (toolkit.api_bp, practices.api_bp, postcodes.api_bp):
+    for api_bp in (toolkit.api_bp, practices.api_bp, postcodes.api_bp, registry.api_bp):
         csrf.exempt(api_bp)
     toolkit.init_app(app)
     practices.init_app(app)
@@ -52,6 +54,7 @@ def register_blueprints(app: Flask) -> None:
     pledges.init_app(app)
     staff.init_app(app)
     mail.init_app(app)
+    demo.init_app(app)
     app.cli.add_command(doctor_command)
 
 

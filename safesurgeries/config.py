@@ -40,6 +40,9 @@ SETTINGS = (
     Setting("RETENTION_REJECTED_DAYS", "90", "Days after a rejection when the pledge's contact details are deleted."),
     Setting("RETENTION_WITHDRAWN_DAYS", "90", "Days after a withdrawal or unlisting when the contact details are deleted."),
     Setting("STAFF_SESSION_MINUTES", "30", "A staff session ends after this many minutes without a request."),
+    Setting("MAP_TILE_URL", "https://tile.openstreetmap.org/{z}/{x}/{y}.png", "The map's tile server (a Leaflet URL template)."),
+    Setting("MAP_TILE_ATTRIBUTION", '&copy; <a href="https://www.openstreetmap.org/copyright">OpenStreetMap</a> contributors',
+            "The credit the tile server asks for, as HTML, shown in the map's corner."),
 )
 
 
@@ -95,6 +98,8 @@ def load_config(instance_path: Path, environ=os.environ) -> dict:
         "PERMANENT_SESSION_LIFETIME": dt.timedelta(minutes=_integer(values, "STAFF_SESSION_MINUTES")),
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",
+        "MAP_TILE_URL": values["MAP_TILE_URL"],
+        "MAP_TILE_ATTRIBUTION": values["MAP_TILE_ATTRIBUTION"],
         # Large enough for any practice's details, small enough that a client cannot tie up a worker.
         "MAX_CONTENT_LENGTH": 64 * 1024,
     }

@@ -6,6 +6,8 @@ import re
 from dataclasses import dataclass
 
 import jinja2
+import segno
+from markupsafe import Markup
 
 from ..paths import TOOLKIT_ASSETS, TOOLKIT_TEMPLATES
 from . import languages, renderer
@@ -18,6 +20,7 @@ class Edition:
 
     edition: str
     content_reviewed: dt.date
+    public_base_url: str = "http://127.0.0.1:5000"  # where the certificate's QR code points
 
 
 class MissingFontError(RuntimeError):
@@ -48,10 +51,30 @@ def _long_date(day: dt.date) -> str:
     return f"{day.day} {day:%B} {day.year}"
 
 
+def public_page_url(details: PracticeDetails, edition: Edition) -> str | None:
+    """The practice's page on the public registry, or None without an ODS code."""
+    if not details.ods_code:
+        return None
+    return f"{edition.public_base_url.rstrip('/')}/surgeries/{details.ods_code}"
+
+
+def qr_svg(url: str) -> Markup:
+    """A QR code as inline SVG markup: drawn by WeasyPrint without fetching anything (the fetcher stays strict).
+
+    Safe to mark up: segno writes only path data, and the URL is made of the base URL setting and an
+    ODS code that details.py has checked is a letter and five digits.
+    """
+    return Markup(segno.make_qr(url, error="m").svg_inline(scale=1, omitsize=True, svgclass="certificate-qr-code",
+                                                           lineclass=None))
+
+
 def toolkit_html(details: PracticeDetails, edition: Edition, today: dt.date | None = None,
                  preview_stylesheet: str | None = None) -> str:
     """Render the whole toolkit as one HTML document; a preview in the browser links its stylesheet."""
+    public_url = public_page_url(details, edition)
     return environment().get_template("toolkit.html").render(
+        public_url=public_url,
+        certificate_qr=qr_svg(public_url) if public_url else None,
         practice=details,
         languages=_chosen_languages(details),
         edition=edition.edition,

@@ -7,7 +7,8 @@ from .details import PracticeDetails
 
 
 def current_edition() -> Edition:
-    return Edition(current_app.config["TOOLKIT_EDITION"], current_app.config["CONTENT_REVIEWED"])
+    return Edition(current_app.config["TOOLKIT_EDITION"], current_app.config["CONTENT_REVIEWED"],
+                   current_app.config["PUBLIC_BASE_URL"])
 
 
 def build_for_app(details: PracticeDetails) -> bytes:

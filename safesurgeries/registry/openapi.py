@@ -1,0 +1,184 @@
+"""The OpenAPI 3 document of the whole public API (registry, directory, postcodes, languages, toolkits).
+
+tests/test_registry_openapi.py calls every path, method and status listed here and checks the
+answers' shapes against these schemas, so the document cannot drift from the code.
+"""
+
+import functools
+
+from .listings import MAX_LIMIT, MAX_RADIUS_KM
+from .regions import REGION_NAMES
+
+
+def _ref(name: str) -> dict:
+    return {"$ref": f"#/components/schemas/{name}"}
+
+
+def _json(schema: dict, description: str) -> dict:
+    return {"description": description, "content": {"application/json": {"schema": schema}}}
+
+
+def _error(description: str) -> dict:
+    return _json(_ref("Error"), description)
+
+
+def _query(name: str, description: str, schema: dict) -> dict:
+    return {"name": name, "in": "query", "required": False, "description": description, "schema": schema}
+
+
+NULLABLE_STRING = {"type": "string", "nullable": True}
+NULLABLE_NUMBER = {"type": "number", "nullable": True}
+
+FILTERS = [
+    _query("q", "Words from a practice's name, ODS code, postcode or address. A postcode or a town here "
+                "sorts the results nearest first, as `near` does.", {"type": "string", "maxLength": 100}),
+    _query("near", "A postcode (SE1 7PB), a postcode district (SE1) or a town: results come nearest first, "
+                   "with distance_km and miles.", {"type": "string", "maxLength": 100}),
+    _query("radius_km", "Only listings within this many kilometres of `near`.",
+           {"type": "number", "exclusiveMinimum": 0, "maximum": MAX_RADIUS_KM}),
+    _query("region", "An NHS England region code.", {"type": "string", "enum": list(REGION_NAMES)}),
+    _query("limit", "At most this many results (the first ones in the list's order).",
+           {"type": "integer", "minimum": 1, "maximum": MAX_LIMIT}),
+]
+
+SCHEMAS = {
+    "Error": {"type": "object", "required": ["error", "message"],
+              "properties": {"error": {"type": "string"}, "message": {"type": "string"},
+                             "parameter": {"type": "string", "description": "The query parameter that is wrong."}}},
+    "Surgery": {
+        "type": "object",
+        "required": ["ods_code", "name", "address_lines", "postcode", "latitude", "longitude", "phone", "region",
+                     "region_name", "listed_since", "last_confirmed"],
+        "properties": {
+            "ods_code": {"type": "string"}, "name": {"type": "string"},
+            "address_lines": {"type": "array", "items": {"type": "string"}},
+            "postcode": NULLABLE_STRING, "latitude": NULLABLE_NUMBER, "longitude": NULLABLE_NUMBER,
+            "phone": NULLABLE_STRING, "region": NULLABLE_STRING, "region_name": NULLABLE_STRING,
+            "listed_since": {"type": "string", "format": "date"},
+            "last_confirmed": {"type": "string", "format": "date"},
+            "distance_km": {"type": "number", "description": "Only with `near`."},
+            "miles": {"type": "number", "description": "Only with `near`."},
+        },
+    },
+    "SurgeryList": {"type": "object", "required": ["surgeries", "count", "total", "demo"],
+                    "properties": {"surgeries": {"type": "array", "items": _ref("Surgery")},
+                                   "count": {"type": "integer", "description": "How many are in this answer."},
+                                   "total": {"type": "integer", "description": "How many match, before `limit`."},
+                                   "demo": {"type": "boolean",
+                                            "description": "True while demo data (not real Safe Surgeries) is loaded."}}},
+    "SurgeryCollection": {
+        "type": "object", "required": ["type", "features", "count", "demo"],
+        "properties": {"type": {"type": "string", "enum": ["FeatureCollection"]}, "count": {"type": "integer"},
+                       "demo": {"type": "boolean"},
+                       "features": {"type": "array", "items": {
+                           "type": "object", "required": ["type", "geometry", "properties"],
+                           "properties": {"type": {"type": "string", "enum": ["Feature"]},
+                                          "geometry": {"type": "object", "nullable": True,
+                                                       "required": ["type", "coordinates"],
+                                                       "properties": {"type": {"type": "string"},
+                                                                      "coordinates": {"type": "array",
+                                                                                      "items": {"type": "number"}}}},
+                                          "properties": _ref("Surgery")}}}}},
+    "Practice": {"type": "object",
+                 "required": ["ods_code", "name", "address_lines", "postcode", "region", "latitude", "longitude",
+                              "phone", "status"],
+                 "properties": {"ods_code": {"type": "string"}, "name": {"type": "string"},
+                                "address_lines": {"type": "array", "items": {"type": "string"}},
+                                "postcode": NULLABLE_STRING, "region": NULLABLE_STRING,
+                                "latitude": NULLABLE_NUMBER, "longitude": NULLABLE_NUMBER,
+                                "phone": NULLABLE_STRING, "status": {"type": "string"}}},
+    "PracticeList": {"type": "object", "required": ["practices"],
+                     "properties": {"practices": {"type": "array", "items": _ref("Practice")}}},
+    "Location": {"type": "object", "required": ["postcode", "latitude", "longitude", "precision"],
+                 "properties": {"postcode": {"type": "string"}, "latitude": {"type": "number"},
+                                "longitude": {"type": "number"},
+                                "precision": {"type": "string", "enum": ["postcode", "district"]}}},
+    "LanguageList": {"type": "object", "required": ["languages"],
+                     "properties": {"languages": {"type": "array", "items": {
+                         "type": "object", "required": ["code", "name", "native_name", "script", "direction", "reviewed"],
+                         "properties": {"code": {"type": "string"}, "name": {"type": "string"},
+                                        "native_name": {"type": "string"}, "script": {"type": "string"},
+                                        "direction": {"type": "string", "enum": ["ltr", "rtl"]},
+                                        "reviewed": {"type": "boolean"}}}}}},
+    "PracticeDetails": {"type": "object", "required": ["practice_name", "address_lines", "postcode"],
+                        "description": "The practice details contract; see the README.",
+                        "properties": {"practice_name": {"type": "string"}, "ods_code": {"type": "string"},
+                                       "address_lines": {"type": "array", "items": {"type": "string"}},
+                                       "postcode": {"type": "string"}, "phone": {"type": "string"},
+                                       "email": {"type": "string"}, "website": {"type": "string"},
+                                       "contact_name": {"type": "string"}, "contact_role": {"type": "string"},
+                                       "care_of_address_lines": {"type": "array", "items": {"type": "string"}},
+                                       "interpreting_service": {"type": "string"},
+                                       "languages": {"type": "array", "items": {"type": "string"}}}},
+    "DetailsErrors": {"type": "object", "required": ["error", "message", "errors"],
+                      "properties": {"error": {"type": "string"}, "message": {"type": "string"},
+                                     "errors": {"type": "object", "additionalProperties": {
+                                         "type": "array", "items": {"type": "string"}}}}},
+}
+
+NOT_MODIFIED = {"description": "Not modified: the ETag sent in If-None-Match is current."}
+BAD_FILTER = _error("A filter is not right; `parameter` names it.")
+
+
+def _listing_export(summary: str, content_type: str, schema: dict | None) -> dict:
+    ok = ({"description": "The matching listings.", "content": {content_type: {"schema": schema}}} if schema
+          else {"description": "The matching listings: UTF-8 with a byte order mark, CRLF line ends, a header row "
+                               "and a `demo` column (yes while demo data is loaded).",
+                "content": {content_type: {"schema": {"type": "string"}}}})
+    return {"get": {"summary": summary, "parameters": FILTERS,
+                    "responses": {"200": ok, "304": NOT_MODIFIED, "400": BAD_FILTER}}}
+
+
+@functools.cache
+def openapi_document() -> dict:
+    return {
+        "openapi": "3.0.3",
+        "info": {"title": "Safe Surgeries open data API", "version": "1",
+                 "description": "The public registry of Safe Surgeries, the NHS practice directory, postcode "
+                                "lookups and the toolkit generator. Listings only ever carry public fields."},
+        "paths": {
+            "/api/v1/surgeries": _listing_export("Listed Safe Surgeries as JSON.", "application/json",
+                                                 _ref("SurgeryList")),
+            "/api/v1/surgeries.geojson": _listing_export("Listed Safe Surgeries as a GeoJSON FeatureCollection.",
+                                                         "application/geo+json", _ref("SurgeryCollection")),
+            "/api/v1/surgeries.csv": _listing_export("Listed Safe Surgeries as CSV.", "text/csv", None),
+            "/api/v1/practices": {"get": {
+                "summary": "Search the NHS practice directory (up to 20 results).",
+                "parameters": [_query("q", "A name fragment, an ODS code prefix or a postcode prefix.",
+                                      {"type": "string", "maxLength": 100})],
+                "responses": {"200": _json(_ref("PracticeList"), "Matching practices."),
+                              "400": _error("The search text is too long.")}}},
+            "/api/v1/practices/{ods_code}": {"get": {
+                "summary": "One practice from the NHS directory.",
+                "parameters": [{"name": "ods_code", "in": "path", "required": True, "schema": {"type": "string"}}],
+                "responses": {"200": _json(_ref("Practice"), "The practice."),
+                              "404": _error("No practice has this ODS code.")}}},
+            "/api/v1/postcodes/{postcode}": {"get": {
+                "summary": "Where a postcode or postcode district is (geocoded on this server).",
+                "parameters": [{"name": "postcode", "in": "path", "required": True, "schema": {"type": "string"}}],
+                "responses": {"200": _json(_ref("Location"), "Its position."),
+                              "400": _error("Not shaped like a postcode."),
+                              "404": _error("Shaped like a postcode, but not in the ONS Postcode Directory."),
+                              "503": _error("The postcode index has not been built.")}}},
+            "/api/v1/languages": {"get": {
+                "summary": "The languages the toolkit's posters and cards are offered in.",
+                "responses": {"200": _json(_ref("LanguageList"), "The languages.")}}},
+            "/api/v1/toolkits": {"post": {
+                "summary": "A personalised toolkit PDF from a practice's details.",
+                "requestBody": {"required": True,
+                                "content": {"application/json": {"schema": _ref("PracticeDetails")}}},
+                "responses": {
+                    "200": {"description": "The toolkit.",
+                            "content": {"application/pdf": {"schema": {"type": "string", "format": "binary"}}}},
+                    "400": _error("The body is not a JSON object."),
+                    "413": _error("The body is larger than 64 KB."),
+                    "422": _json(_ref("DetailsErrors"), "Some details are not right; `errors` maps fields to messages."),
+                    "503": _error("A chosen language's font is not installed on the server.")}}},
+            "/api/v1/openapi.json": {"get": {
+                "summary": "This document.",
+                "responses": {"200": {"description": "The OpenAPI document.",
+                                      "content": {"application/json": {"schema": {
+                                          "type": "object", "required": ["openapi", "info", "paths"]}}}}}}},
+        },
+        "components": {"schemas": SCHEMAS},
+    }

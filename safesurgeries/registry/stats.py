@@ -1,0 +1,127 @@
+"""The registry in numbers: listings per NHS region against all open GP practices, and listings per month."""
+
+import csv
+import datetime as dt
+import io
+from dataclasses import dataclass
+
+from markupsafe import Markup, escape
+from sqlalchemy import func, select
+
+from ..extensions import db
+from ..practices.models import Practice, PracticeStatus
+from .listings import public_snapshot
+from .regions import REGION_NAMES
+
+GP_PRACTICE_SETTING = 4  # epraccur's prescribing setting for a GP practice
+
+
+@dataclass(frozen=True)
+class RegionRow:
+    code: str
+    name: str
+    listed: int
+    open_practices: int
+
+    @property
+    def share(self) -> float | None:
+        """Listed as a share of open GP practices; None when the directory has none in the region."""
+        return self.listed / self.open_practices if self.open_practices else None
+
+    @property
+    def bar_percent(self) -> float:
+        # Demo listings are counted but demo practices are not, so a share can pass 100%.
+        return 0.0 if self.share is None else round(min(1.0, self.share) * 100, 1)
+
+
+@dataclass(frozen=True)
+class RegistryStats:
+    total: int
+    open_practices: int
+    regions: list[RegionRow]
+    months: list[tuple[dt.date, int]]  # (first day of the month, listings that began in it)
+    demo: bool
+
+
+def open_practices_by_region() -> dict[str | None, int]:
+    """Open GP practices in the directory per region code; demo practices are never counted."""
+    rows = db.session.execute(
+        select(Practice.region_code, func.count(Practice.id))
+        .where(Practice.status == PracticeStatus.ACTIVE, Practice.prescribing_setting == GP_PRACTICE_SETTING,
+               Practice.is_demo.is_(False))
+        .group_by(Practice.region_code))
+    return {code: count for code, count in rows}
+
+
+def _month(day: dt.date) -> dt.date:
+    return day.replace(day=1)
+
+
+def _next_month(day: dt.date) -> dt.date:
+    return (day.replace(day=28) + dt.timedelta(days=4)).replace(day=1)
+
+
+def registry_stats(today: dt.date | None = None) -> RegistryStats:
+    snapshot = public_snapshot()
+    listed: dict[str | None, int] = {}
+    started: dict[dt.date, int] = {}
+    for item in snapshot.items:
+        listed[item["region"]] = listed.get(item["region"], 0) + 1
+        month = _month(dt.date.fromisoformat(item["listed_since"]))
+        started[month] = started.get(month, 0) + 1
+    open_counts = open_practices_by_region()
+    regions = [RegionRow(code, name, listed.get(code, 0), open_counts.get(code, 0)) for code, name in REGION_NAMES.items()]
+    elsewhere = sum(n for code, n in listed.items() if code not in REGION_NAMES)
+    if elsewhere:
+        regions.append(RegionRow("", "No region recorded", elsewhere,
+                                 sum(n for code, n in open_counts.items() if code not in REGION_NAMES)))
+    months = []
+    if started:
+        month, last = min(started), _month(max(today or dt.date.today(), max(started)))
+        while month <= last:
+            months.append((month, started.get(month, 0)))
+            month = _next_month(month)
+    return RegistryStats(total=len(snapshot), open_practices=sum(open_counts.values()), regions=regions,
+                         months=months, demo=snapshot.demo)
+
+
+def month_label(month: dt.date) -> str:
+    return f"{month:%B} {month.year}"
+
+
+def months_chart_svg(months: list[tuple[dt.date, int]]) -> Markup:
+    """A bar chart of new listings per month, drawn on the server (no script); the page's table has the numbers."""
+    width, height, left, bottom, top = 720, 240, 40, 30, 10
+    peak = max((count for _, count in months), default=0) or 1
+    slot = (width - left - 10) / max(1, len(months))
+    plot = height - bottom - top
+    parts = [f'<svg class="chart" viewBox="0 0 {width} {height}" role="img" aria-labelledby="months-chart-title">',
+             '<title id="months-chart-title">New Safe Surgery listings per month</title>',
+             f'<line class="chart-axis" x1="{left}" y1="{height - bottom}" x2="{width - 10}" y2="{height - bottom}"/>',
+             f'<text class="chart-label" x="{left - 6}" y="{top + 10}" text-anchor="end">{peak}</text>',
+             f'<text class="chart-label" x="{left - 6}" y="{height - bottom}" text-anchor="end">0</text>']
+    for n, (month, count) in enumerate(months):
+        bar = plot * count / peak
+        x = left + n * slot
+        parts.append(f'<rect class="chart-bar" x="{x + slot * 0.1:.1f}" y="{height - bottom - bar:.1f}" '
+                     f'width="{slot * 0.8:.1f}" height="{bar:.1f}"><title>{escape(month_label(month))}: {count}</title></rect>')
+        if month.month == 1 or n == 0:
+            parts.append(f'<text class="chart-label" x="{x:.1f}" y="{height - bottom + 18}">{month.year}</text>')
+    parts.append("</svg>")
+    return Markup("".join(parts))
+
+
+def stats_csv(stats: RegistryStats) -> bytes:
+    """The page's two tables in one sheet: a `table` column says which each row belongs to."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer.writerow(["table", "key", "name", "listed", "open_gp_practices", "share_percent", "demo"])
+    demo = "yes" if stats.demo else "no"
+    for row in stats.regions:
+        share = "" if row.share is None else f"{row.share * 100:.1f}"
+        writer.writerow(["region", row.code, row.name, row.listed, row.open_practices, share, demo])
+    writer.writerow(["region", "", "England", stats.total, stats.open_practices,
+                     f"{stats.total / stats.open_practices * 100:.1f}" if stats.open_practices else "", demo])
+    for month, count in stats.months:
+        writer.writerow(["month", f"{month:%Y-%m}", month_label(month), count, "", "", demo])
+    return ("\ufeff" + buffer.getvalue()).encode("utf-8")

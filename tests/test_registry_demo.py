@@ -1,0 +1,95 @@
+"""`safesurgeries demo load` and `demo clear`, and how the public registry says demo data is loaded."""
+
+import csv
+import datetime as dt
+import io
+
+from bs4 import BeautifulSoup
+
+from registry_helpers import LONDON, add_listing
+from test_practices import SAMPLE, import_file, sample_rows
+
+BANNER = "These listings are demo data, not real Safe Surgeries"
+PAGES = ["/surgeries", "/surgeries/DEMO0001", "/map", "/stats", "/embed", "/embed/map"]
+
+
+def demo_items(client) -> list[dict]:
+    return client.get("/api/v1/surgeries").get_json()["surgeries"]
+
+
+def test_demo_load_makes_fictional_listings_at_real_postcodes_in_every_region(app, client, runner):
+    assert import_file(runner, SAMPLE).exit_code == 0
+    result = runner.invoke(args=["demo", "load"])
+    assert result.exit_code == 0, result.output
+    assert "Loaded 300 demo listings" in result.output
+    items = demo_items(client)
+    assert len(items) == 300
+    real_codes = {row[0] for row in sample_rows()}
+    real_names = {row[1].casefold() for row in sample_rows()}
+    assert all(item["ods_code"].startswith("DEMO") and item["ods_code"] not in real_codes for item in items)
+    assert all("Demo" in item["name"] and item["name"].casefold() not in real_names for item in items)
+    assert len({item["name"] for item in items}) == 300
+    assert {item["region"] for item in items} == {"Y56", "Y58", "Y59", "Y60", "Y61", "Y62", "Y63"}
+    for item in items[:20]:  # real postcodes: the postcode API knows them and agrees on the position
+        where = client.get(f"/api/v1/postcodes/{item['postcode']}").get_json()
+        assert (where["latitude"], where["longitude"]) == (item["latitude"], item["longitude"])
+    since = sorted(dt.date.fromisoformat(item["listed_since"]) for item in items)
+    assert dt.date.today() - since[0] > dt.timedelta(days=2 * 365)  # spread over the past three years
+    assert dt.date.today() - since[0] <= dt.timedelta(days=3 * 365 + 1)
+    assert len({d.strftime("%Y-%m") for d in since}) > 24
+    assert all(item["last_confirmed"] >= item["listed_since"] for item in items)
+    # Demo practices never show in the directory's search (the toolkit's finder).
+    assert client.get("/api/v1/practices?q=Demo").get_json()["practices"] == []
+
+
+def test_demo_load_is_deterministic_and_a_second_run_does_nothing(app, client, runner):
+    assert runner.invoke(args=["demo", "load"]).exit_code == 0
+    first = {(i["ods_code"], i["name"], i["postcode"]) for i in demo_items(client)}
+    again = runner.invoke(args=["demo", "load"])
+    assert again.exit_code == 0 and "already loaded" in again.output
+    assert {(i["ods_code"], i["name"], i["postcode"]) for i in demo_items(client)} == first
+    assert runner.invoke(args=["demo", "clear"]).exit_code == 0
+    assert runner.invoke(args=["demo", "load"]).exit_code == 0
+    assert {(i["ods_code"], i["name"], i["postcode"]) for i in demo_items(client)} == first
+
+
+def test_demo_load_refuses_when_real_listings_exist(app, client, runner):
+    add_listing(app, "Y90001", "Real Listed Surgery", LONDON)
+    result = runner.invoke(args=["demo", "load"])
+    assert result.exit_code == 1
+    assert "real Safe Surgeries" in result.output and "Nothing was loaded" in result.output
+    quiet = runner.invoke(args=["demo", "load", "--if-empty"])
+    assert quiet.exit_code == 0 and "Skipped" in quiet.output
+    assert [item["ods_code"] for item in demo_items(client)] == ["Y90001"]
+
+
+def test_every_public_page_and_export_says_demo_data_while_it_is_loaded(app, client, runner):
+    assert runner.invoke(args=["demo", "load", "--count", "30"]).exit_code == 0
+    for url in PAGES:
+        response = client.get(url)
+        assert response.status_code == 200, url
+        assert BANNER in BeautifulSoup(response.data, "html.parser").get_text(" "), url
+    assert client.get("/api/v1/surgeries").get_json()["demo"] is True
+    assert client.get("/api/v1/surgeries.geojson").get_json()["demo"] is True
+    rows = list(csv.DictReader(io.StringIO(client.get("/api/v1/surgeries.csv").data.decode("utf-8-sig"))))
+    assert len(rows) == 30 and {row["demo"] for row in rows} == {"yes"}
+    stats = list(csv.DictReader(io.StringIO(client.get("/stats.csv").data.decode("utf-8-sig"))))
+    assert {row["demo"] for row in stats} == {"yes"}
+
+    result = runner.invoke(args=["demo", "clear"])
+    assert result.exit_code == 0 and "Removed 30 demo listings and 30 demo practices" in result.output
+    assert client.get("/api/v1/surgeries").get_json() == {"surgeries": [], "count": 0, "total": 0, "demo": False}
+    assert client.get("/api/v1/surgeries.geojson").get_json()["demo"] is False
+    for url in ("/surgeries", "/map", "/stats"):
+        assert BANNER not in client.get(url).get_data(as_text=True), url
+    assert client.get("/surgeries/DEMO0001").status_code == 404
+
+
+def test_demo_practices_are_not_counted_among_open_gp_practices(app, client, runner):
+    assert import_file(runner, SAMPLE).exit_code == 0
+    assert runner.invoke(args=["demo", "load"]).exit_code == 0
+    soup = BeautifulSoup(client.get("/stats").data, "html.parser")
+    rows = {tr.th.get_text(strip=True): [td.get_text(strip=True) for td in tr.find_all("td")]
+            for tr in soup.select(".stats-table tbody tr")}
+    assert rows["London"][1] == "30"   # the sample's open GP practices only
+    assert int(rows["London"][0]) >= 42  # demo listings are counted while loaded

@@ -1,0 +1,149 @@
+"""The OpenAPI document is the API: every path, method and status it lists is called, and the answer checked."""
+
+import pytest
+
+from conftest import PRACTICE
+from registry_helpers import LONDON, add_listing
+from test_practices import SAMPLE, import_file
+
+JSON_TYPES = ("application/json", "application/geo+json")
+
+
+def toolkit_503(client, monkeypatch):
+    from safesurgeries.toolkit import languages
+
+    monkeypatch.setattr(languages, "missing_fonts", lambda chosen: {"Arabic": "Noto Naskh Arabic"})
+    return client.post("/api/v1/toolkits", json=PRACTICE)
+
+
+def postcodes_503(client, monkeypatch):
+    monkeypatch.setitem(client.application.config, "POSTCODE_INDEX", "/nonexistent/postcodes.idx")
+    return client.get("/api/v1/postcodes/SW1A1AA")
+
+
+def not_modified(url):
+    def call(client, monkeypatch):
+        etag = client.get(url).headers["ETag"]
+        return client.get(url, headers={"If-None-Match": etag})
+    return call
+
+
+def get(url, **kwargs):
+    return lambda client, monkeypatch: client.get(url, **kwargs)
+
+
+# How to make the API give each status the document promises. A status in the document without a
+# recipe here (or a recipe for a status the document does not list) fails the test.
+RECIPES = {
+    ("/api/v1/surgeries", "get", "200"): get("/api/v1/surgeries?near=SE1&limit=5"),
+    ("/api/v1/surgeries", "get", "304"): not_modified("/api/v1/surgeries"),
+    ("/api/v1/surgeries", "get", "400"): get("/api/v1/surgeries?radius_km=far"),
+    ("/api/v1/surgeries.geojson", "get", "200"): get("/api/v1/surgeries.geojson"),
+    ("/api/v1/surgeries.geojson", "get", "304"): not_modified("/api/v1/surgeries.geojson?region=Y56"),
+    ("/api/v1/surgeries.geojson", "get", "400"): get("/api/v1/surgeries.geojson?region=Y00"),
+    ("/api/v1/surgeries.csv", "get", "200"): get("/api/v1/surgeries.csv?q=SE1"),
+    ("/api/v1/surgeries.csv", "get", "304"): not_modified("/api/v1/surgeries.csv"),
+    ("/api/v1/surgeries.csv", "get", "400"): get("/api/v1/surgeries.csv?near=ZZ9 9ZZ"),
+    ("/api/v1/practices", "get", "200"): get("/api/v1/practices?q=borough"),
+    ("/api/v1/practices", "get", "400"): get("/api/v1/practices?q=" + "x" * 101),
+    ("/api/v1/practices/{ods_code}", "get", "200"): get("/api/v1/practices/A81030"),
+    ("/api/v1/practices/{ods_code}", "get", "404"): get("/api/v1/practices/Z99999"),
+    ("/api/v1/postcodes/{postcode}", "get", "200"): get("/api/v1/postcodes/sw1a1aa"),
+    ("/api/v1/postcodes/{postcode}", "get", "400"): get("/api/v1/postcodes/not-a-postcode"),
+    ("/api/v1/postcodes/{postcode}", "get", "404"): get("/api/v1/postcodes/ZZ9 9ZZ"),
+    ("/api/v1/postcodes/{postcode}", "get", "503"): postcodes_503,
+    ("/api/v1/languages", "get", "200"): get("/api/v1/languages"),
+    ("/api/v1/toolkits", "post", "200"): lambda client, mp: client.post("/api/v1/toolkits", json={**PRACTICE, "languages": []}),
+    ("/api/v1/toolkits", "post", "400"): lambda client, mp: client.post("/api/v1/toolkits", data="nope",
+                                                                        content_type="text/plain"),
+    ("/api/v1/toolkits", "post", "413"): lambda client, mp: client.post("/api/v1/toolkits", data="x" * 70000,
+                                                                        content_type="application/json"),
+    ("/api/v1/toolkits", "post", "422"): lambda client, mp: client.post("/api/v1/toolkits", json={"practice_name": ""}),
+    ("/api/v1/toolkits", "post", "503"): toolkit_503,
+    ("/api/v1/openapi.json", "get", "200"): get("/api/v1/openapi.json"),
+}
+
+
+@pytest.fixture
+def document(client):
+    response = client.get("/api/v1/openapi.json")
+    assert response.status_code == 200
+    return response.get_json()
+
+
+@pytest.fixture
+def populated(app, runner):
+    assert import_file(runner, SAMPLE).exit_code == 0
+    add_listing(app, "Y11111", "Openapi Surgery", LONDON)
+    return app
+
+
+def operations(document) -> dict:
+    return {(path, method, status): response
+            for path, item in document["paths"].items()
+            for method, operation in item.items()
+            for status, response in operation["responses"].items()}
+
+
+def resolve(document, schema: dict) -> dict:
+    while "$ref" in schema:
+        name = schema["$ref"].rsplit("/", 1)[1]
+        schema = document["components"]["schemas"][name]
+    return schema
+
+
+def check(document, schema: dict, value, where: str = "$") -> None:
+    """Check value against the schema's type, required keys, enums and nested items (enough to catch drift)."""
+    schema = resolve(document, schema)
+    if value is None:
+        assert schema.get("nullable"), f"{where} is null"
+        return
+    kind = schema.get("type")
+    expected = {"object": dict, "array": list, "string": str, "boolean": bool, "integer": int,
+                "number": (int, float)}.get(kind)
+    if expected:
+        assert isinstance(value, expected) and not (kind in ("integer", "number") and isinstance(value, bool)), \
+            f"{where} should be {kind}, is {value!r:.60}"
+    if "enum" in schema:
+        assert value in schema["enum"], f"{where}: {value!r} not in {schema['enum']}"
+    if kind == "object":
+        for key in schema.get("required", ()):
+            assert key in value, f"{where} lacks {key!r}"
+        for key, sub in schema.get("properties", {}).items():
+            if key in value:
+                check(document, sub, value[key], f"{where}.{key}")
+        if "additionalProperties" in schema and isinstance(schema["additionalProperties"], dict):
+            for key, sub_value in value.items():
+                check(document, schema["additionalProperties"], sub_value, f"{where}.{key}")
+    if kind == "array":
+        for n, item in enumerate(value):
+            check(document, schema.get("items", {}), item, f"{where}[{n}]")
+
+
+def test_every_documented_status_has_a_recipe_and_every_recipe_is_documented(document):
+    assert set(operations(document)) == set(RECIPES)
+
+
+def test_the_document_covers_every_api_route(app, document):
+    routes = {rule.rule.replace("<ods_code>", "{ods_code}").replace("<path:postcode>", "{postcode}")
+              for rule in app.url_map.iter_rules() if rule.rule.startswith("/api/")}
+    assert routes == set(document["paths"])
+
+
+@pytest.mark.parametrize("key", sorted(RECIPES), ids=lambda key: f"{key[1].upper()} {key[0]} {key[2]}")
+def test_the_api_answers_as_documented(populated, client, document, monkeypatch, key):
+    documented = operations(document)[key]
+    response = RECIPES[key](client, monkeypatch)
+    assert str(response.status_code) == key[2], response.data[:300]
+    content = documented.get("content")
+    if not content:
+        assert response.data == b""
+        return
+    assert response.mimetype in content, (response.mimetype, list(content))
+    schema = content[response.mimetype]["schema"]
+    if response.mimetype in JSON_TYPES:
+        check(document, schema, response.get_json())
+    elif response.mimetype == "text/csv":
+        assert response.data.decode("utf-8-sig").startswith("ods_code,name,")
+    elif response.mimetype == "application/pdf":
+        assert response.data.startswith(b"%PDF-")
