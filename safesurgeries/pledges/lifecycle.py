@@ -10,7 +10,7 @@ from .. import audit, mail
 from ..extensions import db
 from ..mail.models import OutboxMessage
 from ..practices.models import utcnow
-from .links import external_url, make_token
+from .links import link_url
 from .models import Listing, Pledge, PledgeStatus
 from .pledging import new_nonce
 
@@ -38,8 +38,8 @@ def reconfirm_listings(now: dt.datetime | None = None) -> ReconfirmReport:
         listing.reconfirm_requested_at = now
         audit.record("listing.reconfirm_requested", listing)
         mail.queue(pledge.contact_email, "reconfirm_listing", pledge=pledge,
-                   reconfirm_url=external_url("pledges.reconfirm", token=make_token(pledge, "reconfirm")),
-                   withdraw_url=external_url("pledges.withdraw", token=make_token(pledge, "withdraw")))
+                   reconfirm_url=link_url(pledge, "reconfirm"),
+                   withdraw_url=link_url(pledge, "withdraw"))
         report.reminded += 1
     db.session.commit()
 

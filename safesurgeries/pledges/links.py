@@ -56,3 +56,8 @@ def external_url(endpoint: str, **values) -> str:
     base = urlsplit(current_app.config["PUBLIC_BASE_URL"])
     adapter = current_app.url_map.bind(base.netloc, script_name=base.path or "/", url_scheme=base.scheme)
     return adapter.build(endpoint, values, force_external=True)
+
+
+def link_url(pledge, action: str) -> str:
+    """The absolute address of a pledge's signed link, for an e-mail."""
+    return external_url("pledges.link", action=action, token=make_token(pledge, action))

@@ -15,7 +15,7 @@ from .. import audit, mail
 from ..extensions import db
 from ..practices.directory import find_practice
 from ..practices.models import utcnow
-from .links import CONFIRM_MAX_AGE, BadLink, LinkClaim, external_url, make_token
+from .links import CONFIRM_MAX_AGE, BadLink, LinkClaim, link_url
 from .models import Listing, Pledge, PledgeStatus
 
 RESEND_INTERVAL = dt.timedelta(hours=1)
@@ -57,7 +57,7 @@ def submit_pledge(data: PledgeData) -> Pledge:
 
 def _queue_confirmation(pledge: Pledge) -> None:
     mail.queue(pledge.contact_email, "confirm_pledge", pledge=pledge,
-               confirm_url=external_url("pledges.confirm", token=make_token(pledge, "confirm")),
+               confirm_url=link_url(pledge, "confirm"),
                days=CONFIRM_MAX_AGE.days)
 
 

@@ -2,7 +2,7 @@
 
 from flask import Blueprint, abort, redirect, render_template, request, url_for
 
-from ..practices.directory import find_practice, search_practices
+from ..practices.directory import find_practice, finder_results
 from . import pledging
 from .forms import PledgeForm
 from .links import BadLink, read_token
@@ -18,15 +18,14 @@ def _form_page(form: PledgeForm, status: int = 200, find: str = "", found=()):
 @bp.get("")
 def form():
     """The empty form; ?find= searches the directory and ?practice= fills in a practice (works without JS)."""
-    find = request.args.get("find", "").strip()[:100]
+    find, found, practice = finder_results(request.args)
     form = PledgeForm(formdata=None)
-    practice = find_practice(request.args.get("practice", "")[:20])
     if practice is not None:
         form.ods_code.data = practice.ods_code
         form.practice_name.data = practice.name
         form.address_lines.data = "\n".join(practice.address_lines)
         form.postcode.data = practice.postcode
-    return _form_page(form, find=find, found=search_practices(find) if find else ())
+    return _form_page(form, find=find, found=found)
 
 
 @bp.post("/check")
@@ -63,6 +62,11 @@ def sent():
     return render_template("pledges/sent.html")
 
 
+# What each e-mailed link does when its button is pressed.
+LINK_ACTIONS = {"confirm": pledging.confirm, "withdraw": pledging.withdraw, "reconfirm": pledging.reconfirm}
+LINK_RULE = "/<any(confirm, withdraw, reconfirm):action>/<token>"
+
+
 def _claim_or_400(token: str, action: str):
     try:
         return read_token(token, action)
@@ -71,55 +75,26 @@ def _claim_or_400(token: str, action: str):
 
 
 # A GET never changes anything (mail scanners follow links): each link opens a page with a button that POSTs.
-@bp.get("/confirm/<token>")
-def confirm(token: str):
-    _claim_or_400(token, "confirm")
-    return render_template("pledges/link.html", action="confirm", token=token)
+@bp.get(LINK_RULE)
+def link(action: str, token: str):
+    _claim_or_400(token, action)
+    return render_template("pledges/link.html", action=action, token=token)
 
 
-@bp.post("/confirm/<token>")
-def confirm_post(token: str):
-    try:
-        outcome = pledging.confirm(_claim_or_400(token, "confirm"))
-    except BadLink as error:
-        abort(404, description=str(error))
-    return render_template("pledges/outcome.html", action="confirm", outcome=outcome, token=token)
+@bp.post(LINK_RULE)
+def link_post(action: str, token: str):
+    return _outcome(action, LINK_ACTIONS[action], token, action)
 
 
 @bp.post("/resend/<token>")
 def resend(token: str):
+    """A fresh confirmation e-mail, offered when a confirmation link has expired."""
+    return _outcome("resend", pledging.resend_confirmation, token, "confirm")
+
+
+def _outcome(action: str, change, token: str, link_action: str):
     try:
-        outcome = pledging.resend_confirmation(_claim_or_400(token, "confirm"))
+        outcome = change(_claim_or_400(token, link_action))
     except BadLink as error:
         abort(404, description=str(error))
-    return render_template("pledges/outcome.html", action="resend", outcome=outcome, token=token)
-
-
-@bp.get("/withdraw/<token>")
-def withdraw(token: str):
-    _claim_or_400(token, "withdraw")
-    return render_template("pledges/link.html", action="withdraw", token=token)
-
-
-@bp.post("/withdraw/<token>")
-def withdraw_post(token: str):
-    try:
-        outcome = pledging.withdraw(_claim_or_400(token, "withdraw"))
-    except BadLink as error:
-        abort(404, description=str(error))
-    return render_template("pledges/outcome.html", action="withdraw", outcome=outcome, token=token)
-
-
-@bp.get("/reconfirm/<token>")
-def reconfirm(token: str):
-    _claim_or_400(token, "reconfirm")
-    return render_template("pledges/link.html", action="reconfirm", token=token)
-
-
-@bp.post("/reconfirm/<token>")
-def reconfirm_post(token: str):
-    try:
-        outcome = pledging.reconfirm(_claim_or_400(token, "reconfirm"))
-    except BadLink as error:
-        abort(404, description=str(error))
-    return render_template("pledges/outcome.html", action="reconfirm", outcome=outcome, token=token)
+    return render_template("pledges/outcome.html", action=action, outcome=outcome, token=token)

@@ -34,3 +34,9 @@ def search_practices(query: str, limit: int = SEARCH_LIMIT) -> list[Practice]:
         .limit(limit)
     )
     return list(db.session.scalars(statement))
+
+
+def finder_results(args) -> tuple[str, list[Practice], Practice | None]:
+    """For the forms' no-JavaScript finder: the search text (?find=), its matches, and the chosen practice (?practice=)."""
+    find = args.get("find", "").strip()[:100]
+    return find, search_practices(find) if find else [], find_practice(args.get("practice", "")[:20])

@@ -13,7 +13,7 @@ from sqlalchemy.exc import IntegrityError
 
 from .. import audit, mail
 from ..extensions import db
-from ..pledges.links import external_url, make_token
+from ..pledges.links import link_url
 from ..pledges.models import Listing, Pledge, PledgeStatus, RejectionReason
 from ..practices.models import Practice, PracticeStatus, as_utc, utcnow
 from ..postcodes import IndexMissing, NotAPostcode, postcode_index
@@ -129,7 +129,7 @@ def approve(pledge_id: int, reviewer: StaffUser, now: dt.datetime | None = None)
     audit.record("pledge.approved", pledge, staff=reviewer, from_state=PledgeStatus.WAITING,
                  to_state=PledgeStatus.APPROVED, listing_id=listing.id)
     mail.queue(pledge.contact_email, "pledge_approved", pledge=pledge,
-               withdraw_url=external_url("pledges.withdraw", token=make_token(pledge, "withdraw")))
+               withdraw_url=link_url(pledge, "withdraw"))
     db.session.commit()
     return Decision(True, f"Approved: {pledge.practice_name} is listed.")
 

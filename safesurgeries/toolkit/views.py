@@ -2,7 +2,7 @@
 
 from flask import Blueprint, Response, render_template, request, url_for
 
-from ..practices.directory import find_practice, search_practices
+from ..practices.directory import finder_results
 from . import builder, languages
 from .forms import ToolkitForm
 from .service import build_for_app, current_edition
@@ -18,16 +18,15 @@ def _form_page(form: ToolkitForm, status: int = 200, find: str = "", found=()):
 @bp.get("")
 def form():
     """The empty form; ?find= searches the directory and ?practice= fills in a practice (works without JS)."""
-    find = request.args.get("find", "").strip()[:100]
+    find, found, practice = finder_results(request.args)
     form = ToolkitForm(formdata=None)
-    practice = find_practice(request.args.get("practice", "")[:20])
     if practice is not None:
         form.practice_name.data = practice.name
         form.ods_code.data = practice.ods_code
         form.address_lines.data = "\n".join(practice.address_lines)
         form.postcode.data = practice.postcode
         form.phone.data = practice.phone
-    return _form_page(form, find=find, found=search_practices(find) if find else ())
+    return _form_page(form, find=find, found=found)
 
 
 @bp.post("")
