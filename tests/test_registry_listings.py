@@ -9,6 +9,7 @@ from bs4 import BeautifulSoup
 
 from registry_helpers import LEEDS, LONDON, MANCHESTER, add_listing, add_unlisted_pledge, haversine_km
 from safesurgeries.pledges.models import PledgeStatus
+from test_practices import SAMPLE, import_file
 
 PUBLIC_FIELDS = {"ods_code", "name", "address_lines", "postcode", "latitude", "longitude", "phone", "region",
                  "region_name", "listed_since", "last_confirmed"}
@@ -97,6 +98,16 @@ def test_nearest_first_from_london_and_from_leeds(client, three_cities):
     assert codes(client, near="SE1") == ["Y10001", "Y10002", "Y10003"]
     assert codes(client, near="LS2 9JT") == ["Y10003", "Y10002", "Y10001"]
     assert page_codes(client, q="SE1") == ["Y10001", "Y10002", "Y10003"]
+
+
+def test_a_town_typed_as_the_search_finds_the_nearest_first(client, runner, three_cities):
+    """A town is known from the directory's addresses: Bradford's practices put it 13 km from Leeds."""
+    assert import_file(runner, SAMPLE).exit_code == 0
+    assert codes(client, q="Bradford") == ["Y10003", "Y10002", "Y10001"]
+    assert codes(client, near="bradford", radius_km=30) == ["Y10003"]
+    soup = BeautifulSoup(client.get("/surgeries", query_string={"q": "Bradford"}).data, "html.parser")
+    assert page_codes(client, q="Bradford")[0] == "Y10003"
+    assert "km" in soup.select_one("ol.listings").get_text() and "miles" in soup.select_one("ol.listings").get_text()
 
 
 def test_distances_match_a_hand_computed_haversine(client, three_cities):
