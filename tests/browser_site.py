@@ -57,12 +57,11 @@ class LiveSite:
         raise AssertionError(f"no e-mail holds a {kind} link")
 
 
-def start_site(instance: Path, postcode_index: Path) -> tuple[LiveSite, callable]:
+def start_site(instance: Path, postcode_index: Path, database_url: str) -> tuple[LiveSite, callable]:
     """Serve the app on a free loopback port; returns the site and a function that stops it."""
     os.environ["SAFESURGERIES_INSTANCE_PATH"] = str(instance)
     try:
-        app = create_app({"POSTCODE_INDEX": str(postcode_index),
-                          "SQLALCHEMY_DATABASE_URI": f"sqlite:///{instance / 'browser.db'}"})
+        app = create_app({"POSTCODE_INDEX": str(postcode_index), "SQLALCHEMY_DATABASE_URI": database_url})
     finally:
         del os.environ["SAFESURGERIES_INSTANCE_PATH"]
     with app.app_context():

@@ -16,6 +16,7 @@ import re
 import pypdf
 import pytest
 
+from conftest import DATABASES, database_url
 from pledging import submit_pledge
 from browser_site import (ADMIN, AXE_JS, CHROMIUM, CHROMIUM_ARGS, DESKTOP, PASSWORD, PHONE, REVIEWER, SCREENSHOTS, axe_violations,
                           sign_in, start_site, tab_through)
@@ -26,11 +27,14 @@ playwright_api = pytest.importorskip("playwright.sync_api", reason="the test ext
 PLEDGING = {"ods": "A81030", "name": "Borough Road & Nunthorpe Medical Group", "postcode": "TS1 3RY"}
 
 
-@pytest.fixture(scope="module")
-def site(tmp_path_factory, postcode_index_file):
-    site, stop = start_site(tmp_path_factory.mktemp("browser-site"), postcode_index_file)
-    yield site
-    stop()
+@pytest.fixture(scope="module", params=DATABASES)
+def site(request, tmp_path_factory, postcode_index_file):
+    """The live site, on SQLite and (when TEST_DATABASE_URL is set) on a PostgreSQL schema of its own."""
+    instance = tmp_path_factory.mktemp("browser-site")
+    with database_url(request.param, instance) as url:
+        site, stop = start_site(instance, postcode_index_file, url)
+        yield site
+        stop()
 
 
 @pytest.fixture(scope="module")
