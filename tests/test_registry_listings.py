@@ -305,6 +305,35 @@ def test_a_listing_added_by_another_process_shows_at_the_next_version_check(app,
     assert "Y10099" in codes(client)
 
 
+def test_an_admin_edit_in_another_worker_shows_at_the_next_version_check(app, client, monkeypatch, three_cities):
+    """A corrected public name changes no count or listing date: the version must still notice it."""
+    from safesurgeries import create_app
+    from safesurgeries.extensions import db
+    from safesurgeries.pledges.models import Listing
+    from safesurgeries.registry import freshness
+    from safesurgeries.staff.admin import edit_listing
+    from safesurgeries.staff.models import StaffRole, StaffUser
+
+    assert "Headrow Surgery" in [item["name"] for item in client.get("/api/v1/surgeries").get_json()["surgeries"]]
+    changes_before = freshness.local_changes()
+    other_worker = create_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI": app.config["SQLALCHEMY_DATABASE_URI"],
+                               "POSTCODE_INDEX": app.config["POSTCODE_INDEX"]})
+    with other_worker.app_context():
+        admin = StaffUser(email="adam.admin@dotw.example", password_hash="x", role=StaffRole.ADMIN)
+        db.session.add(admin)
+        listing = db.session.scalars(db.select(Listing).join(Listing.practice).where(Listing.active)).all()
+        edit_listing(next(item for item in listing if item.practice.ods_code == "Y10003"), admin,
+                     "Headrow Surgery (Leeds)", None)
+        db.session.commit()
+        db.session.remove()
+        db.engine.dispose()
+    # Both apps share this process's change counter; a real other worker's commit would not bump it.
+    monkeypatch.setitem(freshness._local, "changes", changes_before)
+    monkeypatch.setattr(freshness, "CHECK_INTERVAL_SECONDS", 0)
+    names = [item["name"] for item in client.get("/api/v1/surgeries").get_json()["surgeries"]]
+    assert "Headrow Surgery (Leeds)" in names and "Headrow Surgery" not in names
+
+
 def add_other_process_practice(app) -> int:
     from registry_helpers import add_practice
     from safesurgeries.extensions import db
