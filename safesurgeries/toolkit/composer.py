@@ -11,6 +11,7 @@ import datetime as dt
 import functools
 import threading
 
+from markupsafe import Markup
 from weasyprint.document import Document
 
 from . import builder, renderer
@@ -27,7 +28,6 @@ _PROBES = (
                     postcode="ZZ9 9ZZ", phone=None, email=None, website=None, contact_name=None, contact_role=None,
                     care_of_address_lines=(), interpreting_service=None, languages=("en", "ar", "zh-Hans")),
 )
-_PROBE_EDITION = builder.Edition("probe", dt.date(2000, 1, 1), "https://probe.example")
 
 # Renders share the cached pages; one at a time per process (the work is CPU-bound anyway).
 _lock = threading.Lock()
@@ -40,32 +40,37 @@ def fixed_sections() -> tuple[str, ...]:
     fixed = []
     for section_id in builder.section_ids():
         renders = {template.render(id=section_id, practice=probe, languages=builder.chosen_languages(probe),
-                                   edition="e", content_reviewed="c", generated_on=str(day), public_url=None,
-                                   certificate_qr=None)
+                                   edition=day.year, content_reviewed=day.month, generated_on=str(day),
+                                   public_url=None, certificate_qr=None)
                    for probe, day in zip(_PROBES, (dt.date(2001, 1, 1), dt.date(2002, 2, 2)))}
         if len(renders) == 1:
             fixed.append(section_id)
     return tuple(fixed)
 
 
-def _fixed_html(section_id: str, edition: builder.Edition) -> str:
-    return builder.environment().get_template("fixed-section.html").render(
-        id=section_id, edition=edition.edition, content_reviewed=builder.month_year(edition.content_reviewed))
+def _fixed_html(section_id: str) -> str:
+    return builder.environment().get_template("fixed-section.html").render(id=section_id)
 
 
-@functools.cache
-def _numbering_css(first_page: int, total_pages: int) -> str:
-    """Number a section's pages as in the whole toolkit; it starts at the top of its own document."""
+def _css_string(text: str) -> str:
+    return '"' + text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", " ") + '"'
+
+
+def _page_css(edition: builder.Edition, first_page: int, total_pages: int) -> str:
+    """Footers as in the whole toolkit: its running footer's text, and pages numbered from first_page."""
+    footer = builder.environment().from_string('{% import "_macros.html" as m %}{{ m.running_footer(e, c) }}').render(
+        e=edition.edition, c=builder.month_year(edition.content_reviewed))
     return (f'@page :first {{ counter-set: page {first_page}; }}\n'
-            f'@page {{ @bottom-right {{ content: "Page " counter(page) " of {total_pages}"; }} }}\n'
-            '.section { break-before: auto; }\n')
+            f'@page {{ @bottom-left {{ content: {_css_string(Markup(footer).striptags())}; }}\n'
+            f'        @bottom-right {{ content: "Page " counter(page) " of {total_pages}"; }} }}\n'
+            '.section { break-before: auto; }  /* each starts its own document */\n')
 
 
 @functools.lru_cache(maxsize=256)
 def _fixed_pages(section_id: str, edition: builder.Edition, first_page: int, total_pages: int) -> tuple:
     """The pages of one fixed section, numbered from first_page of total_pages (cached per process)."""
-    document = renderer.layout(_fixed_html(section_id, edition),
-                               [builder.toolkit_css(), builder.language_css(), _numbering_css(first_page, total_pages)])
+    document = renderer.layout(_fixed_html(section_id),
+                               [builder.toolkit_css(), builder.language_css(), _page_css(edition, first_page, total_pages)])
     return tuple(document.pages)
 
 
