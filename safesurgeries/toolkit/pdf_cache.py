@@ -38,16 +38,23 @@ def _templates_fingerprint() -> str:
 
 @functools.cache
 def _fonts_fingerprint() -> str:
-    """The font files fontconfig picks for every family the toolkit names (path, size and time: they are large)."""
-    families = sorted({"Noto Sans", *(lang.font_family for lang in languages.catalogue().values())})
-    fc_match = shutil.which("fc-match")
+    """The font files of every family the toolkit names, as fontconfig lists them (path, size and time: they are large)."""
+    families = {"Noto Sans", *(lang.font_family for lang in languages.catalogue().values())}
+    fc_list = shutil.which("fc-list")
+    listing = subprocess.run([fc_list, ":", "family", "file"], capture_output=True, text=True).stdout if fc_list else ""
     files = []
-    for family in families:
-        if fc_match:
-            found = subprocess.run([fc_match, "-f", "%{file}", family], capture_output=True, text=True).stdout
-            stat = os.stat(found) if found and os.path.exists(found) else None
-            files.append(f"{family}={found}:{stat and stat.st_size}:{stat and stat.st_mtime_ns}")
+    for line in sorted(listing.splitlines()):
+        path, _, names = line.partition(": ")
+        if families & {name.strip() for name in names.split(",")} and os.path.exists(path):
+            stat = os.stat(path)
+            files.append(f"{path}:{stat.st_size}:{stat.st_mtime_ns}")
     return hashlib.sha256("\n".join(files).encode()).hexdigest()
+
+
+def warm_up() -> None:
+    """Work out the fingerprints now, so that the first request does not wait for them."""
+    _templates_fingerprint()
+    _fonts_fingerprint()
 
 
 def cache_key(details: PracticeDetails, edition: Edition, today: dt.date) -> str:

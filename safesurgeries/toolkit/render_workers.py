@@ -50,8 +50,12 @@ class RenderWorker:
         pool = ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("spawn"),
                                    initializer=warm_up if self.warm else None,
                                    initargs=(self.edition,) if self.warm else ())
-        pool.submit(int)  # start the process (and its warm-up) now, not at the first request
+        self._started = pool.submit(int)  # start the process (and its warm-up) now, not at the first request
         return pool
+
+    def wait_until_started(self) -> None:
+        """Block until the render process has started and warmed up."""
+        self._started.result()
 
     def render(self, details: PracticeDetails, today: dt.date) -> bytes:
         with self._lock:

@@ -10,7 +10,7 @@ import threading
 
 from flask import Flask, current_app
 
-from . import composer, render_workers
+from . import composer, languages, pdf_cache, render_workers
 from .builder import Edition, check_fonts
 from .details import PracticeDetails
 from .pdf_cache import PdfCache, cache_key
@@ -33,9 +33,32 @@ def init_rendering(app: Flask) -> None:
         state["worker"] = RenderWorker(edition_for(app), warm=app.config["RENDER_WARM_UP"])
     elif app.config["RENDER_WARM_UP"]:
         # Off the request path: a request that comes first waits for this one render at most (composer's lock).
-        threading.Thread(target=render_workers.warm_up, args=(edition_for(app),), name="toolkit-warm-up",
-                         daemon=True).start()
+        state["warm_up"] = threading.Thread(target=_warm_up_here, args=(edition_for(app),),
+                                            name="toolkit-warm-up", daemon=True)
+        state["warm_up"].start()
     app.extensions["toolkit_rendering"] = state
+
+
+def _warm_up_lookups() -> None:
+    """What the web process itself works out once: the installed fonts and the cache key's fingerprints."""
+    languages.installed_font_families()
+    pdf_cache.warm_up()
+
+
+def _warm_up_here(edition: Edition) -> None:
+    _warm_up_lookups()
+    render_workers.warm_up(edition)
+
+
+def wait_until_warm(app: Flask) -> None:
+    """Block until the warm-up that the settings asked for is done (gunicorn: before the worker takes requests)."""
+    state = app.extensions["toolkit_rendering"]
+    if app.config["RENDER_WARM_UP"]:
+        _warm_up_lookups()
+    if state["worker"] is not None and app.config["RENDER_WARM_UP"]:
+        state["worker"].wait_until_started()
+    elif state.get("warm_up") is not None:
+        state["warm_up"].join()
 
 
 def build_for_app(details: PracticeDetails, today: dt.date | None = None) -> bytes:
