@@ -2,6 +2,7 @@
 a full disk or a render process killed mid-render never costs more than that one request."""
 
 import logging
+import os
 import multiprocessing
 import signal
 import subprocess
@@ -139,3 +140,17 @@ def test_render_process_killed_mid_render_is_a_clear_503_and_the_next_request_wo
         assert after.status_code == 200 and after.data.startswith(b"%PDF-")
     finally:
         app.extensions["toolkit_rendering"]["worker"].close()
+
+
+def test_a_partial_file_left_by_a_killed_process_is_removed_when_the_app_starts(tmp_path, monkeypatch):
+    monkeypatch.setenv("SAFESURGERIES_INSTANCE_PATH", str(tmp_path / "instance"))
+    cache_dir = tmp_path / "pdf-cache"
+    cache_dir.mkdir()
+    stale, fresh = cache_dir / ".partial-stale.pdf", cache_dir / ".partial-being-written.pdf"
+    stale.write_bytes(b"%PDF-1.7 half of a")
+    fresh.write_bytes(b"%PDF-1.7 half of a")
+    two_hours_ago = time.time() - 7200
+    os.utime(stale, (two_hours_ago, two_hours_ago))
+    create_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI": "sqlite://", "PDF_CACHE_DIR": str(cache_dir)})
+    assert not stale.exists()
+    assert fresh.exists()  # another worker may be writing it now

@@ -15,6 +15,7 @@ import os
 import shutil
 import subprocess
 import tempfile
+import time
 from pathlib import Path
 
 import weasyprint
@@ -76,6 +77,16 @@ class PdfCache:
     def __init__(self, folder: Path, max_bytes: int):
         self.folder = Path(folder)
         self.max_bytes = max_bytes
+        self._remove_stale_partials()
+
+    def _remove_stale_partials(self, older_than_s: float = 3600) -> None:
+        """A process killed in the middle of a write leaves its temporary file: remove those over an hour old."""
+        try:
+            for path in self.folder.glob(".partial-*"):
+                if time.time() - path.stat().st_mtime > older_than_s:
+                    path.unlink(missing_ok=True)
+        except OSError:
+            pass
 
     @property
     def enabled(self) -> bool:
