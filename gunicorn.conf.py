@@ -14,9 +14,10 @@ os.environ.setdefault("SAFESURGERIES_RENDER_WARM_UP", "true")
 wsgi_app = "safesurgeries.wsgi:app"
 bind = "127.0.0.1:8000"
 workers = 2
-# Threads, so that map and list requests are answered while a thread waits for its render process.
+# Threads, so that map and list requests are answered while threads wait for their toolkits from the
+# render process (a waiting thread costs little: the rendering happens in that process).
 worker_class = "gthread"
-threads = 4
+threads = 16
 # A toolkit with every language takes several seconds; warming up takes a few more.
 timeout = 120
 graceful_timeout = 30

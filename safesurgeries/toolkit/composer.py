@@ -66,7 +66,7 @@ def _page_css(edition: builder.Edition, first_page: int, total_pages: int) -> st
             '.section { break-before: auto; }  /* each starts its own document */\n')
 
 
-@functools.lru_cache(maxsize=256)
+@functools.lru_cache(maxsize=64)  # a few MB each; toolkits of one page count share them
 def _fixed_pages(section_id: str, edition: builder.Edition, first_page: int, total_pages: int) -> tuple:
     """The pages of one fixed section, numbered from first_page of total_pages (cached per process)."""
     document = renderer.layout(_fixed_html(section_id),
