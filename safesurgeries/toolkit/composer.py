@@ -9,6 +9,7 @@ finished PDFs would lose). tests/test_toolkit_fast_path.py checks the result equ
 
 import datetime as dt
 import functools
+import logging
 import threading
 
 from markupsafe import Markup
@@ -16,6 +17,8 @@ from weasyprint.document import Document
 
 from . import builder, renderer
 from .details import PracticeDetails
+
+log = logging.getLogger(__name__)
 
 # Two practices that differ in every field, and their languages: a section that renders the same for both
 # holds no practice data.
@@ -79,8 +82,11 @@ def fixed_page_count(section_id: str, edition: builder.Edition) -> int:
     return len(_fixed_pages(section_id, edition, 1, 1))
 
 
-def compose(details: PracticeDetails, edition: builder.Edition, today: dt.date | None = None) -> Document:
-    """The toolkit's pages: the practice's own laid out now, the fixed sections' from the cache."""
+def compose(details: PracticeDetails, edition: builder.Edition, today: dt.date | None = None) -> Document | None:
+    """The toolkit's pages: the practice's own laid out now, the fixed sections' from the cache.
+
+    None if a fixed section's pages do not fit its placeholder.
+    """
     placeholders = {section_id: fixed_page_count(section_id, edition) for section_id in fixed_sections()}
     html = builder.toolkit_html(details, edition, today, placeholders=placeholders)
     document = renderer.layout(html, [builder.toolkit_css(), builder.language_css(), PLACEHOLDER_CSS])
@@ -93,6 +99,8 @@ def compose(details: PracticeDetails, edition: builder.Edition, today: dt.date |
             index += 1
             continue
         fixed = _fixed_pages(section_id, edition, index + 1, total)
+        if len(fixed) != placeholders[section_id]:
+            return None  # cannot happen while page numbers leave the body's layout alone; never risk a wrong PDF
         pages.extend(fixed)
         index += len(fixed)
     return document.copy(pages)
@@ -106,4 +114,9 @@ def build_toolkit_fast(details: PracticeDetails, edition: builder.Edition, today
     """The same PDF as builder.build_toolkit, with the fixed sections' layout reused."""
     builder.check_fonts(details)
     with _lock:
-        return renderer.write(compose(details, edition, today))
+        document = compose(details, edition, today)
+        if document is None:
+            log.error("A fixed section's pages did not fit its placeholder; rendering %r the plain way.",
+                      details.practice_name)
+            return builder.build_toolkit(details, edition, today)
+        return renderer.write(document)
