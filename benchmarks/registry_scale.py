@@ -1,7 +1,8 @@
 """The registry at full scale: every open GP practice in England listed, timed through the Flask test client.
 
-Run: .venv/bin/python benchmarks/registry_scale.py
-Uses ../shared/reference-data/epraccur.csv (NHS England's full practice list) in a temporary instance;
+Run: .venv/bin/python benchmarks/registry_scale.py [--instance DIR]
+Uses ../shared/reference-data/epraccur.csv (NHS England's full practice list) in a temporary instance
+(or DIR, which is kept: scripts/benchmark then serves it with gunicorn for the load test);
 prints a table and writes benchmarks/results/registry_scale.json. Server-side times only (no network).
 """
 
@@ -41,6 +42,8 @@ def main() -> int:
     if not EPRACCUR.exists():
         print(f"Needs NHS England's epraccur.csv at {EPRACCUR}", file=sys.stderr)
         return 1
+    if len(sys.argv) == 3 and sys.argv[1] == "--instance":
+        return measure(Path(sys.argv[2]))
     instance = Path(tempfile.mkdtemp(prefix="registry-scale-"))
     try:
         return measure(instance)

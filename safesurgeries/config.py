@@ -40,6 +40,10 @@ SETTINGS = (
     Setting("RETENTION_REJECTED_DAYS", "90", "Days after a rejection when the pledge's contact details are deleted."),
     Setting("RETENTION_WITHDRAWN_DAYS", "90", "Days after a withdrawal or unlisting when the contact details are deleted."),
     Setting("STAFF_SESSION_MINUTES", "30", "A staff session ends after this many minutes without a request."),
+    Setting("PDF_CACHE_DIR", None, "Folder for finished toolkit PDFs, named by a hash of all they are made from. Default: instance/pdf-cache."),
+    Setting("PDF_CACHE_MAX_MB", "512", "Most megabytes the PDF cache may hold (least recently used removed first); 0 turns it off."),
+    Setting("RENDER_PROCESS", "false", "true: each web worker renders PDFs in a warm child process, so a render that dies is a 503, not a lost worker."),
+    Setting("RENDER_WARM_UP", "false", "true: render a sample toolkit at start-up (in the render process, or a background thread), off the request path."),
     Setting("MAP_TILE_URL", "https://tile.openstreetmap.org/{z}/{x}/{y}.png", "The map's tile server (a Leaflet URL template)."),
     Setting("MAP_TILE_ATTRIBUTION", '&copy; <a href="https://www.openstreetmap.org/copyright">OpenStreetMap</a> contributors',
             "The credit the tile server asks for, as HTML, shown in the map's corner."),
@@ -74,6 +78,10 @@ def _integer(values: dict, name: str) -> int:
         raise ValueError(f"{PREFIX}{name} must be a whole number; got {values[name]!r}") from None
 
 
+def _flag(value: str) -> bool:
+    return value.strip().lower() in ("1", "true", "yes", "on")
+
+
 def load_config(instance_path: Path, environ=os.environ) -> dict:
     """Build Flask's config mapping from the environment, with the embedded defaults."""
     values = {s.name: environ.get(s.env_var, s.default) for s in SETTINGS}  # INSTANCE_PATH is read by create_app
@@ -90,7 +98,7 @@ def load_config(instance_path: Path, environ=os.environ) -> dict:
         "SMTP_PORT": _integer(values, "SMTP_PORT"),
         "SMTP_USER": values["SMTP_USER"],
         "SMTP_PASSWORD": values["SMTP_PASSWORD"],
-        "SMTP_STARTTLS": values["SMTP_STARTTLS"].strip().lower() in ("1", "true", "yes", "on"),
+        "SMTP_STARTTLS": _flag(values["SMTP_STARTTLS"]),
         "MAIL_FROM": values["MAIL_FROM"],
         "RETENTION_UNCONFIRMED_DAYS": _integer(values, "RETENTION_UNCONFIRMED_DAYS"),
         "RETENTION_REJECTED_DAYS": _integer(values, "RETENTION_REJECTED_DAYS"),
@@ -98,6 +106,10 @@ def load_config(instance_path: Path, environ=os.environ) -> dict:
         "PERMANENT_SESSION_LIFETIME": dt.timedelta(minutes=_integer(values, "STAFF_SESSION_MINUTES")),
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",
+        "PDF_CACHE_DIR": values["PDF_CACHE_DIR"] or str(instance_path / "pdf-cache"),
+        "PDF_CACHE_MAX_MB": _integer(values, "PDF_CACHE_MAX_MB"),
+        "RENDER_PROCESS": _flag(values["RENDER_PROCESS"]),
+        "RENDER_WARM_UP": _flag(values["RENDER_WARM_UP"]),
         "MAP_TILE_URL": values["MAP_TILE_URL"],
         "MAP_TILE_ATTRIBUTION": values["MAP_TILE_ATTRIBUTION"],
         # Large enough for any practice's details, small enough that a client cannot tie up a worker.

@@ -4,6 +4,7 @@ from flask import Flask
 
 from .api import api_bp
 from .cli import toolkit_cli
+from .service import init_rendering
 from .views import bp
 
 __all__ = ["api_bp", "bp", "init_app"]
@@ -11,3 +12,4 @@ __all__ = ["api_bp", "bp", "init_app"]
 
 def init_app(app: Flask) -> None:
     app.cli.add_command(toolkit_cli)
+    init_rendering(app)

@@ -4,6 +4,7 @@ from flask import Blueprint, jsonify, request
 
 from . import builder, languages
 from .details import DetailsError, parse_details
+from .render_workers import RenderWorkerLost
 from .service import build_for_app
 from .views import pdf_response
 
@@ -23,7 +24,7 @@ def create_toolkit():
                        errors=error.errors), 422
     try:
         pdf = build_for_app(details)
-    except builder.MissingFontError as error:
+    except (builder.MissingFontError, RenderWorkerLost) as error:
         return jsonify(error="Service Unavailable", message=str(error)), 503
     return pdf_response(pdf, builder.download_name(details))
 

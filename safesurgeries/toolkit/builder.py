@@ -39,11 +39,18 @@ def environment() -> jinja2.Environment:
     )
 
 
-def _chosen_languages(details: PracticeDetails) -> list[languages.Language]:
+def chosen_languages(details: PracticeDetails) -> list[languages.Language]:
     return [languages.catalogue()[code] for code in details.languages]
 
 
-def _month_year(day: dt.date) -> str:
+@functools.cache
+def section_ids() -> tuple[str, ...]:
+    """The ids of the sections in _sections.html, and the references."""
+    return (*(section_id for section_id, _ in environment().get_template("_sections.html").module.sections),
+            "references")
+
+
+def month_year(day: dt.date) -> str:
     return f"{day:%B} {day.year}"
 
 
@@ -69,16 +76,20 @@ def qr_svg(url: str) -> Markup:
 
 
 def toolkit_html(details: PracticeDetails, edition: Edition, today: dt.date | None = None,
-                 preview_stylesheet: str | None = None) -> str:
-    """Render the whole toolkit as one HTML document; a preview in the browser links its stylesheet."""
+                 preview_stylesheet: str | None = None, placeholders: dict[str, int] | None = None) -> str:
+    """Render the whole toolkit as one HTML document; a preview in the browser links its stylesheet.
+
+    placeholders: section id -> page count, for sections to leave as blank pages (see composer.py).
+    """
     public_url = public_page_url(details, edition)
     return environment().get_template("toolkit.html").render(
+        placeholders=placeholders or {},
         public_url=public_url,
         certificate_qr=qr_svg(public_url) if public_url else None,
         practice=details,
-        languages=_chosen_languages(details),
+        languages=chosen_languages(details),
         edition=edition.edition,
-        content_reviewed=_month_year(edition.content_reviewed),
+        content_reviewed=month_year(edition.content_reviewed),
         generated_on=_long_date(today or dt.date.today()),
         preview_stylesheet=preview_stylesheet,
     )
@@ -102,13 +113,18 @@ def language_css() -> str:
     return "\n".join(rules)
 
 
-def build_toolkit(details: PracticeDetails, edition: Edition, today: dt.date | None = None) -> bytes:
-    """Render the toolkit PDF for one practice."""
-    missing = languages.missing_fonts(_chosen_languages(details))
+def check_fonts(details: PracticeDetails) -> None:
+    """Refuse languages whose fonts are missing, rather than print their pages as empty boxes."""
+    missing = languages.missing_fonts(chosen_languages(details))
     if missing:
         names = "; ".join(f"{name} needs the font '{family}'" for name, family in missing.items())
         raise MissingFontError(f"Cannot print these languages because their fonts are not installed: {names}. "
                                "Run `safesurgeries doctor` to see how to install them.")
+
+
+def build_toolkit(details: PracticeDetails, edition: Edition, today: dt.date | None = None) -> bytes:
+    """Render the toolkit PDF for one practice, all in one layout: the plain render the fast path must equal."""
+    check_fonts(details)
     return renderer.render_pdf(toolkit_html(details, edition, today), [toolkit_css(), language_css()])
 
 

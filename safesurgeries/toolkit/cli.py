@@ -11,6 +11,7 @@ from flask.cli import with_appcontext
 
 from . import builder, languages
 from .details import FIELDS, LIST_FIELDS, DetailsError, parse_details
+from .render_workers import RenderWorkerLost
 from .service import build_for_app
 
 
@@ -35,7 +36,7 @@ def build(details_file: Path, out: Path):
         pdf = build_for_app(details)
     except DetailsError as error:
         raise click.ClickException(f"{details_file}: {error}") from None
-    except builder.MissingFontError as error:
+    except (builder.MissingFontError, RenderWorkerLost) as error:
         raise click.ClickException(str(error)) from None
     _write(out, pdf)
     click.echo(f"Wrote {out} ({len(pdf):,} bytes).")
@@ -99,7 +100,7 @@ def batch(csv_file: Path, out_dir: Path):
             except DetailsError as error:
                 failures.append((row_number, str(error)))
                 continue
-            except builder.MissingFontError as error:
+            except (builder.MissingFontError, RenderWorkerLost) as error:
                 failures.append((row_number, str(error)))
                 continue
             name = _unique(builder.download_name(details), used_names)

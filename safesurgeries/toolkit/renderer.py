@@ -4,6 +4,7 @@ import functools
 import logging
 
 from weasyprint import CSS, HTML
+from weasyprint.document import Document
 from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
@@ -45,6 +46,12 @@ def font_config() -> FontConfiguration:
 
 
 @functools.cache
+def image_cache() -> dict:
+    """Decoded images by URL, kept for the process: the only images are the toolkit's own assets."""
+    return {}
+
+
+@functools.cache
 def fetcher() -> AssetFetcher:
     return AssetFetcher()
 
@@ -55,8 +62,21 @@ def stylesheet(css_text: str) -> CSS:
     return CSS(string=css_text, base_url=ASSETS_URL, url_fetcher=fetcher(), font_config=font_config())
 
 
+PDF_VARIANT = "pdf/ua-1"
+
+
+def layout(html: str, stylesheets: list[str]) -> Document:
+    """Lay out the HTML into pages (not yet written), with the process's shared fonts, stylesheets and images."""
+    return HTML(string=html, base_url=ASSETS_URL, url_fetcher=fetcher()).render(
+        stylesheets=[stylesheet(css) for css in stylesheets], font_config=font_config(), pdf_variant=PDF_VARIANT,
+        cache=image_cache())
+
+
+def write(document: Document) -> bytes:
+    """Write laid-out pages as a tagged PDF/UA-1 document."""
+    return document.write_pdf(pdf_variant=PDF_VARIANT)
+
+
 def render_pdf(html: str, stylesheets: list[str]) -> bytes:
     """Lay out the HTML and write a tagged PDF/UA-1 document."""
-    document = HTML(string=html, base_url=ASSETS_URL, url_fetcher=fetcher())
-    return document.write_pdf(stylesheets=[stylesheet(css) for css in stylesheets], font_config=font_config(),
-                              pdf_variant="pdf/ua-1")
+    return write(layout(html, stylesheets))

@@ -1,16 +1,81 @@
-"""What the web views, the API and the CLI share: the edition from config, and one build call."""
+"""What the web views, the API and the CLI share: the edition from config, and one build call.
 
-from flask import current_app
+A toolkit comes from the PDF cache when the same details, edition, date, templates, fonts and WeasyPrint
+were rendered before; otherwise from the fast path (composer.py), in the warm render process when
+RENDER_PROCESS is on, and it is then stored in the cache.
+"""
 
-from .builder import Edition, build_toolkit
+import datetime as dt
+import threading
+
+from flask import Flask, current_app
+
+from . import composer, languages, pdf_cache, render_workers
+from .builder import Edition, check_fonts
 from .details import PracticeDetails
+from .pdf_cache import PdfCache, cache_key
+from .render_workers import RenderWorker
+
+
+def edition_for(app: Flask) -> Edition:
+    return Edition(app.config["TOOLKIT_EDITION"], app.config["CONTENT_REVIEWED"], app.config["PUBLIC_BASE_URL"])
 
 
 def current_edition() -> Edition:
-    return Edition(current_app.config["TOOLKIT_EDITION"], current_app.config["CONTENT_REVIEWED"],
-                   current_app.config["PUBLIC_BASE_URL"])
+    return edition_for(current_app)
 
 
-def build_for_app(details: PracticeDetails) -> bytes:
-    """Build a toolkit with the running app's edition settings."""
-    return build_toolkit(details, current_edition())
+def init_rendering(app: Flask) -> None:
+    """The app's PDF cache, and its render process or warm-up, as the settings ask."""
+    state = {"cache": PdfCache(app.config["PDF_CACHE_DIR"], app.config["PDF_CACHE_MAX_MB"] * 1024 * 1024),
+             "worker": None}
+    if app.config["RENDER_PROCESS"]:
+        state["worker"] = RenderWorker(edition_for(app), warm=app.config["RENDER_WARM_UP"])
+    elif app.config["RENDER_WARM_UP"]:
+        # Off the request path: a request that comes first waits for this one render at most (composer's lock).
+        state["warm_up"] = threading.Thread(target=_warm_up_here, args=(edition_for(app),),
+                                            name="toolkit-warm-up", daemon=True)
+        state["warm_up"].start()
+    app.extensions["toolkit_rendering"] = state
+
+
+def _warm_up_lookups() -> None:
+    """What the web process itself works out once: the installed fonts and the cache key's fingerprints."""
+    languages.installed_font_families()
+    pdf_cache.warm_up()
+
+
+def _warm_up_here(edition: Edition) -> None:
+    _warm_up_lookups()
+    render_workers.warm_up(edition)
+
+
+def wait_until_warm(app: Flask) -> None:
+    """Block until the warm-up that the settings asked for is done (gunicorn: before the worker takes requests)."""
+    state = app.extensions["toolkit_rendering"]
+    if app.config["RENDER_WARM_UP"]:
+        _warm_up_lookups()
+    if state["worker"] is not None and app.config["RENDER_WARM_UP"]:
+        state["worker"].wait_until_started()
+    elif state.get("warm_up") is not None:
+        state["warm_up"].join()
+
+
+def build_for_app(details: PracticeDetails, today: dt.date | None = None) -> bytes:
+    """Build a toolkit with the running app's edition settings: from the cache, or rendered and cached.
+
+    Raises builder.MissingFontError, or RenderWorkerLost if the render process died during the render.
+    """
+    check_fonts(details)
+    state = current_app.extensions["toolkit_rendering"]
+    edition, today = current_edition(), today or dt.date.today()
+    cache, key = state["cache"], cache_key(details, edition, today)
+    pdf = cache.get(key)
+    if pdf is not None:
+        return pdf
+    if state["worker"] is not None:
+        pdf = state["worker"].render(details, today)
+    else:
+        pdf = composer.build_toolkit_fast(details, edition, today)
+    cache.put(key, pdf)
+    return pdf

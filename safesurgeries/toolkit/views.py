@@ -5,6 +5,7 @@ from flask import Blueprint, Response, render_template, request, url_for
 from ..practices.directory import finder_results
 from . import builder, languages
 from .forms import ToolkitForm
+from .render_workers import RenderWorkerLost
 from .service import build_for_app, current_edition
 
 bp = Blueprint("toolkit", __name__, url_prefix="/toolkit")
@@ -52,7 +53,7 @@ def download():
         return _form_page(form, 422)
     try:
         pdf = build_for_app(form.details)
-    except builder.MissingFontError as error:
+    except (builder.MissingFontError, RenderWorkerLost) as error:
         return render_template("error.html", message=str(error)), 503
     return pdf_response(pdf, builder.download_name(form.details))
 

@@ -1,0 +1,107 @@
+"""Every benchmark of the performance issue in one process tree: `scripts/benchmark`.
+
+1. Toolkit renders: plain against fast and cached (medians of 10 distinct details), the fast and cached
+   PDFs checked to be the same document as the plain one; throughput of 2 warm processes.
+2. The registry at full scale (benchmarks/registry_scale.py, in a process of its own for its memory figure).
+3. gunicorn with gunicorn.conf.py on that registry: first toolkit after start-up against warm ones, and
+   50 clients for 60 seconds on the toolkit API, the map data and the list.
+Prints a table and writes benchmarks/results/benchmark.json. Timings belong here, never in the tests.
+"""
+
+import datetime as dt
+import json
+import os
+import platform
+import shutil
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+RESULTS = ROOT / "benchmarks" / "results"
+
+
+def machine() -> dict:
+    model = next((line.split(":", 1)[1].strip() for line in Path("/proc/cpuinfo").read_text().splitlines()
+                  if line.startswith("model name")), platform.processor())
+    return {"cpu": model, "cores": os.cpu_count(), "python": platform.python_version(),
+            "platform": platform.platform(), "load_average_at_start": os.getloadavg()}
+
+
+def check(rows: list, name: str, value: float, target: float, unit: str, at_least: bool) -> None:
+    met = value >= target if at_least else value <= target
+    rows.append((name, f"{value:,.3f} {unit}" if value < 100 else f"{value:,.0f} {unit}",
+                 f"{'>=' if at_least else '<='} {target:g} {unit}", "met" if met else "NOT MET"))
+
+
+def main() -> int:
+    import load_test
+    import toolkit_speed
+
+    results = {"measured_at": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"), "machine": machine()}
+    results["toolkit"] = toolkit_speed.main()
+
+    instance = Path(tempfile.mkdtemp(prefix="benchmark-instance-"))
+    try:
+        subprocess.run([sys.executable, str(ROOT / "benchmarks" / "registry_scale.py"), "--instance", str(instance)],
+                       check=True)
+        results["registry"] = json.loads((RESULTS / "registry_scale.json").read_text())
+        shared_index = ROOT / "instance" / "postcodes.idx"
+        if shared_index.exists():  # registry_scale.py used it rather than building one in the instance
+            os.environ["SAFESURGERIES_POSTCODE_INDEX"] = str(shared_index)
+        results["server"] = load_test.main(instance)
+    finally:
+        shutil.rmtree(instance, ignore_errors=True)
+
+    toolkit, registry, server = results["toolkit"], results["registry"], results["server"]
+    rows = []
+    check(rows, f"fast vs plain, new details ({toolkit['pages']} pages; plain {toolkit['plain_s']:.2f}s, "
+                f"fast {toolkit['fast_s']:.2f}s)", toolkit["fast_speed_up"], 4, "x", True)
+    check(rows, f"cached vs plain (cached {toolkit['cached_s'] * 1000:.2f} ms)", toolkit["cached_speed_up"], 1000, "x",
+          True)
+    check(rows, f"2 processes, distinct details ({toolkit['throughput']['per_minute']:.1f}/min against plain "
+                f"{toolkit['plain_per_minute_one_process']:.1f}/min)", toolkit["throughput_ratio"], 4, "x", True)
+    first = server["first_toolkit"]
+    check(rows, f"first toolkit after start / warm ({first['first_s']:.2f}s / {first['warm_s']:.2f}s)",
+          first["first_over_warm"], 1.5, "x", False)
+    median = registry["median_ms"]
+    check(rows, "GeoJSON, all listed (server median)", median["geojson"], 30, "ms", False)
+    check(rows, "nearest 10 to a postcode (server median)", median["nearest_10"], 5, "ms", False)
+    check(rows, "postcode lookup (median)", median["postcode_lookup"], 0.5, "ms", False)
+    check(rows, "registry benchmark process, max RSS", registry["max_rss_mb"], 250, "MB", False)
+    check(rows, "gunicorn web worker RSS after the load (largest)", max(server["memory"]["web_workers_mb"]), 250,
+          "MB", False)
+    load = server["load"]
+    check(rows, f"errors under {load['clients']} clients for 60 s (all done after {load['seconds']:.0f}s)",
+          load["all"]["errors"], 0, "", False)
+    results["summary"] = [dict(zip(("measure", "value", "target", "verdict"), row)) for row in rows]
+
+    width = max(len(row[0]) for row in rows)
+    print(f"\n{'measure':<{width}}  {'value':>14}  {'target':>12}  verdict")
+    for name, value, target, verdict in rows:
+        print(f"{name:<{width}}  {value:>14}  {target:>12}  {verdict}")
+    print(f"\nLoad test, {load['clients']} clients ({load['toolkit_clients']} asking for toolkits of "
+          f"{load['toolkit_practices']} practices), {load['seconds']:.0f}s, gunicorn 2 workers:")
+    print(f"{'endpoint':<36}{'requests':>9}{'errors':>8}{'req/s':>8}{'p50 ms':>9}{'p95 ms':>9}{'p99 ms':>9}")
+    for name, row in [*load["endpoints"].items(), ("all", load["all"])]:
+        p = [f"{row[key]:>9.1f}" if row[key] is not None else f"{'-':>9}" for key in ("p50_ms", "p95_ms", "p99_ms")]
+        print(f"{name:<36}{row['requests']:>9}{row['errors']:>8}{row['per_second']:>8.1f}{''.join(p)}")
+    print(f"CPU time per toolkit: plain {toolkit['plain_cpu_s']:.2f}s, fast {toolkit['fast_cpu_s']:.2f}s "
+          f"({toolkit['fast_speed_up_cpu']:.2f}x).")
+    print(f"Memory: web workers {server['memory']['web_workers_mb']} MB, "
+          f"render processes {server['memory']['render_processes_mb']} MB")
+    without = server["first_toolkit_without_warm_up"]
+    print(f"Without the warm-up the first toolkit takes {without['first_s']:.2f}s ({without['first_over_warm']:.1f}x warm).")
+    print(f"Machine: {results['machine']['cpu']}, {results['machine']['cores']} cores, "
+          f"load average at start {results['machine']['load_average_at_start']}")
+
+    RESULTS.mkdir(parents=True, exist_ok=True)
+    (RESULTS / "benchmark.json").write_text(json.dumps(results, indent=2, default=str) + "\n")
+    print(f"Wrote {(RESULTS / 'benchmark.json').relative_to(ROOT)}")
+    return 0 if toolkit["all_same_document"] else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,151 @@
+"""Finished toolkit PDFs on disk, under a hash of everything that went into them.
+
+The key covers the practice's details, the edition settings, the generated-on date, every file in
+toolkit_templates/ (templates, translations, stylesheet), the font files fontconfig picks for the
+toolkit's families and WeasyPrint's version: change any of them and the old PDFs are never served again.
+Writing is best effort: a failed write (a full disk, say) is logged and the caller still has its PDF.
+"""
+
+import datetime as dt
+import functools
+import hashlib
+import json
+import logging
+import os
+import shutil
+import subprocess
+import tempfile
+import time
+from pathlib import Path
+
+import weasyprint
+
+from ..paths import TOOLKIT_TEMPLATES
+from . import languages
+from .builder import Edition
+from .details import PracticeDetails
+
+log = logging.getLogger(__name__)
+
+
+@functools.cache
+def _templates_fingerprint() -> str:
+    digest = hashlib.sha256()
+    for path in sorted(TOOLKIT_TEMPLATES.rglob("*")):
+        if path.is_file() and "__pycache__" not in path.parts:
+            digest.update(str(path.relative_to(TOOLKIT_TEMPLATES)).encode() + b"\0" + path.read_bytes() + b"\0")
+    return digest.hexdigest()
+
+
+@functools.cache
+def _fonts_fingerprint() -> str:
+    """The font files of every family the toolkit names, as fontconfig lists them (path, size and time: they are large)."""
+    families = {"Noto Sans", *(lang.font_family for lang in languages.catalogue().values())}
+    fc_list = shutil.which("fc-list")
+    listing = subprocess.run([fc_list, ":", "family", "file"], capture_output=True, text=True).stdout if fc_list else ""
+    files = []
+    for line in sorted(listing.splitlines()):
+        path, _, names = line.partition(": ")
+        if families & {name.strip() for name in names.split(",")} and os.path.exists(path):
+            stat = os.stat(path)
+            files.append(f"{path}:{stat.st_size}:{stat.st_mtime_ns}")
+    return hashlib.sha256("\n".join(files).encode()).hexdigest()
+
+
+def warm_up() -> None:
+    """Work out the fingerprints now, so that the first request does not wait for them."""
+    _templates_fingerprint()
+    _fonts_fingerprint()
+
+
+def cache_key(details: PracticeDetails, edition: Edition, today: dt.date) -> str:
+    """sha256 over the canonical JSON of everything a toolkit PDF is made from."""
+    material = {
+        "details": details.as_dict(),
+        "edition": [edition.edition, edition.content_reviewed.isoformat(), edition.public_base_url],
+        "generated_on": today.isoformat(),
+        "templates": _templates_fingerprint(),
+        "fonts": _fonts_fingerprint(),
+        "weasyprint": weasyprint.__version__,
+    }
+    return hashlib.sha256(json.dumps(material, sort_keys=True, ensure_ascii=False).encode()).hexdigest()
+
+
+class PdfCache:
+    """A folder of PDFs named by their key, kept under max_bytes by removing the least recently used."""
+
+    def __init__(self, folder: Path, max_bytes: int):
+        self.folder = Path(folder)
+        self.max_bytes = max_bytes
+        self._remove_stale_partials()
+
+    def _remove_stale_partials(self, older_than_s: float = 3600) -> None:
+        """A process killed in the middle of a write leaves its temporary file: remove those over an hour old."""
+        try:
+            for path in self.folder.glob(".partial-*"):
+                if time.time() - path.stat().st_mtime > older_than_s:
+                    path.unlink(missing_ok=True)
+        except OSError:
+            pass
+
+    @property
+    def enabled(self) -> bool:
+        return self.max_bytes > 0
+
+    def _path(self, key: str) -> Path:
+        return self.folder / f"{key}.pdf"
+
+    def get(self, key: str) -> bytes | None:
+        if not self.enabled:
+            return None
+        path = self._path(key)
+        try:
+            data = path.read_bytes()
+            os.utime(path)  # recently used: evicted last
+        except FileNotFoundError:
+            return None
+        except OSError as error:
+            log.warning("Could not read %s from the PDF cache: %s", path.name, error)
+            return None
+        return data
+
+    def put(self, key: str, pdf: bytes) -> bool:
+        """Store a PDF; on any failure log it, leave nothing behind and return False."""
+        if not self.enabled:
+            return False
+        partial = None
+        try:
+            self.folder.mkdir(parents=True, exist_ok=True)
+            # A temporary name in the same folder, then an atomic rename: readers see all of a PDF or none.
+            handle, partial = tempfile.mkstemp(dir=self.folder, prefix=".partial-", suffix=".pdf")
+            with os.fdopen(handle, "wb") as file:
+                file.write(pdf)
+            os.replace(partial, self._path(key))
+            partial = None
+        except OSError as error:
+            log.warning("Could not store a toolkit in the PDF cache at %s (%s); served it without caching.",
+                        self.folder, error)
+            return False
+        finally:
+            if partial is not None:
+                Path(partial).unlink(missing_ok=True)
+        self._evict()
+        return True
+
+    def _evict(self) -> None:
+        """Remove the least recently used PDFs while the folder holds more than max_bytes."""
+        try:
+            entries = [(entry.stat().st_mtime, entry.stat().st_size, entry.path)
+                       for entry in os.scandir(self.folder) if entry.name.endswith(".pdf")
+                       and not entry.name.startswith(".partial-")]
+        except OSError:
+            return
+        total = sum(size for _, size, _ in entries)
+        for _, size, path in sorted(entries):
+            if total <= self.max_bytes:
+                break
+            try:
+                os.unlink(path)
+                total -= size
+            except OSError:
+                pass
