@@ -64,8 +64,10 @@ def _page_css(edition: builder.Edition, first_page: int, total_pages: int) -> st
     """Footers as in the whole toolkit: its running footer's text, and pages numbered from first_page."""
     footer = builder.environment().from_string('{% import "_macros.html" as m %}{{ m.running_footer(e, c) }}').render(
         e=edition.edition, c=builder.month_year(edition.content_reviewed))
+    # Markup: footer is our own autoescaped template's output (edition settings, no user data); striptags
+    # turns it back into plain text for a CSS string.
     return (f'@page :first {{ counter-set: page {first_page}; }}\n'
-            f'@page {{ @bottom-left {{ content: {_css_string(Markup(footer).striptags())}; }}\n'
+            f'@page {{ @bottom-left {{ content: {_css_string(Markup(footer).striptags())}; }}\n'  # nosec B704
             f'        @bottom-right {{ content: "Page " counter(page) " of {total_pages}"; }} }}\n'
             '.section { break-before: auto; }  /* each starts its own document */\n')
 

@@ -13,7 +13,7 @@ import json
 import logging
 import os
 import shutil
-import subprocess
+import subprocess  # nosec B404 (runs only fc-list, with fixed arguments)
 import tempfile
 import time
 from pathlib import Path
@@ -42,7 +42,8 @@ def _fonts_fingerprint() -> str:
     """The font files of every family the toolkit names, as fontconfig lists them (path, size and time: they are large)."""
     families = {"Noto Sans", *(lang.font_family for lang in languages.catalogue().values())}
     fc_list = shutil.which("fc-list")
-    listing = subprocess.run([fc_list, ":", "family", "file"], capture_output=True, text=True).stdout if fc_list else ""
+    listing = (subprocess.run([fc_list, ":", "family", "file"], capture_output=True, text=True).stdout  # nosec B603
+               if fc_list else "")
     files = []
     for line in sorted(listing.splitlines()):
         path, _, names = line.partition(": ")
