@@ -40,6 +40,11 @@ def postcode_index_file(tmp_path_factory) -> Path:
     return path
 
 
+# Limits far above what any test sends, so tests that pledge or sign in many times are not throttled;
+# tests of the rate limits themselves set their own small limits.
+UNTHROTTLED = {name: "100000 per hour" for name in
+               ("LIMIT_PLEDGE_SUBMIT", "LIMIT_PLEDGE_LINKS", "LIMIT_STAFF_SIGN_IN", "LIMIT_TOOLKIT_API")}
+
 DATABASES = ["sqlite"] + (["postgresql"] if os.environ.get("TEST_DATABASE_URL") else [])
 
 
@@ -71,7 +76,8 @@ def database(request, tmp_path):
 def app(tmp_path, monkeypatch, postcode_index_file, database):
     monkeypatch.setenv("SAFESURGERIES_INSTANCE_PATH", str(tmp_path / "instance"))
     monkeypatch.delenv("SAFESURGERIES_DATABASE_URL", raising=False)
-    app = create_app({"TESTING": True, "POSTCODE_INDEX": str(postcode_index_file), "SQLALCHEMY_DATABASE_URI": database})
+    app = create_app({"TESTING": True, "POSTCODE_INDEX": str(postcode_index_file), "SQLALCHEMY_DATABASE_URI": database,
+                      **UNTHROTTLED})
     with app.app_context():
         flask_migrate.upgrade()
     yield app
