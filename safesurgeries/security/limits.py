@@ -30,7 +30,8 @@ def _limit_from(setting: str):
 def init_app(app: Flask) -> None:
     app.config.setdefault("RATELIMIT_STORAGE_URI", app.config.get("REDIS_URL") or "memory://")
     app.config.setdefault("RATELIMIT_KEY_PREFIX", "safesurgeries")
-    app.config.setdefault("RATELIMIT_HEADERS_ENABLED", True)  # Retry-After (and X-RateLimit-*) on limited routes
+    # Retry-After is set by too_many_requests below, the same number as its message says.
+    app.config.setdefault("RATELIMIT_HEADERS_ENABLED", False)
     limiter = Limiter(get_remote_address, app=app)
     for endpoint, (setting, methods, scope) in LIMITED_ROUTES.items():
         view = app.view_functions[endpoint]
