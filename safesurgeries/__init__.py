@@ -33,7 +33,7 @@ def register_extensions(app: Flask) -> None:
 
 
 def register_blueprints(app: Flask) -> None:
-    from . import audit, demo, mail, main, pledges, postcodes, practices, registry, security, staff, toolkit  # noqa: F401 (audit: models)
+    from . import audit, backup, demo, mail, main, pledges, postcodes, practices, registry, security, staff, toolkit  # noqa: F401 (audit: models)
     from .doctor import doctor_command
 
     app.register_blueprint(main.bp)
@@ -55,6 +55,7 @@ def register_blueprints(app: Flask) -> None:
     staff.init_app(app)
     mail.init_app(app)
     demo.init_app(app)
+    backup.init_app(app)
     security.init_app(app)  # after the blueprints: it wraps their views in rate limits
     app.cli.add_command(doctor_command)
 
