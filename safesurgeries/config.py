@@ -100,6 +100,8 @@ def load_config(instance_path: Path, environ=os.environ) -> dict:
     return {
         "SECRET_KEY": values["SECRET_KEY"] or _secret_key(instance_path),
         "SQLALCHEMY_DATABASE_URI": database_url,
+        # Test a pooled connection before use, so the first request after a database restart does not fail.
+        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
         "POSTCODE_INDEX": values["POSTCODE_INDEX"] or str(instance_path / "postcodes.idx"),
         "TOOLKIT_EDITION": values["TOOLKIT_EDITION"],
         "CONTENT_REVIEWED": content_reviewed_date(values["CONTENT_REVIEWED"]),
