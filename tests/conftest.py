@@ -9,6 +9,7 @@ import flask_migrate
 import pypdf
 import pytest
 import sqlalchemy as sa
+from hypothesis import HealthCheck, settings
 
 from safesurgeries import create_app
 from safesurgeries.extensions import db
@@ -39,6 +40,13 @@ def postcode_index_file(tmp_path_factory) -> Path:
     build_index(path)
     return path
 
+
+# Property-based tests: modest example counts (HYPOTHESIS_MAX_EXAMPLES to go harder), no per-example deadline
+# (a shared CI machine is slow at times); one app serves every example of a test, on purpose.
+settings.register_profile("safesurgeries", max_examples=int(os.environ.get("HYPOTHESIS_MAX_EXAMPLES", "15")),
+                          deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture,
+                                                                HealthCheck.too_slow, HealthCheck.data_too_large])
+settings.load_profile("safesurgeries")
 
 # Limits far above what any test sends, so tests that pledge or sign in many times are not throttled;
 # tests of the rate limits themselves set their own small limits.
