@@ -21,6 +21,8 @@ def create_app(test_config: dict | None = None) -> Flask:
         app.config.update(test_config)
 
     register_extensions(app)
+    from .security.bodies import DatabaseIntegerConverter
+    app.url_map.converters["int"] = DatabaseIntegerConverter  # before any route is added
     register_blueprints(app)
     register_errorhandlers(app)
     return app

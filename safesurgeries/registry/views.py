@@ -38,7 +38,7 @@ def public_read(response: Response) -> Response:
 
 def _page_number() -> int:
     raw = request.args.get("page", "1").strip() or "1"
-    if not raw.isdigit() or not 1 <= int(raw) <= 100000:
+    if not raw.isdecimal() or not 1 <= int(raw) <= 100000:  # isdigit would pass "²", which int() refuses
         raise SearchError("page", "The page number must be a whole number from 1.")
     return int(raw)
 

@@ -2,6 +2,7 @@
 under /api/, parses its own bodies)."""
 
 from flask import Flask, abort, request
+from werkzeug.routing import IntegerConverter
 
 STATE_CHANGING = {"POST", "PUT", "PATCH", "DELETE"}
 
@@ -21,6 +22,15 @@ def no_nul_characters() -> None:
     values = [request.path, *(text for key, items in fields for text in (key, *items))]
     if any("\x00" in value for value in values):
         abort(400, description="The request contains a NUL character (\\x00), which no field may hold.")
+
+
+class DatabaseIntegerConverter(IntegerConverter):
+    """<int:...> in a URL matches only what a database integer column holds, so /staff/pledges/99999999999
+    is a 404 like any other missing pledge, not an overflow inside the database driver."""
+
+    def __init__(self, map, *args, **kwargs):
+        kwargs.setdefault("max", 2**31 - 1)
+        super().__init__(map, *args, **kwargs)
 
 
 def init_app(app: Flask) -> None:
