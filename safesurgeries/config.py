@@ -48,6 +48,7 @@ SETTINGS = (
     Setting("LIMIT_PLEDGE_LINKS", "60 per hour", "Most uses of the e-mailed confirm, withdraw, reconfirm and resend links from one address."),
     Setting("LIMIT_STAFF_SIGN_IN", "30 per hour", "Most staff sign-in attempts from one address (on top of the 5-failure lock per account)."),
     Setting("LIMIT_TOOLKIT_API", "20 per minute", "Most toolkit PDFs one address may ask the API (POST /api/v1/toolkits) for."),
+    Setting("LIMIT_TOOLKIT_DOWNLOAD", "20 per minute", "Most toolkit PDFs one address may download through the web form (POST /toolkit/download)."),
     Setting("TRUSTED_PROXIES", "0", "How many reverse proxies sit in front of the app; their X-Forwarded-For and X-Forwarded-Proto are then believed, so rate limits count each visitor's own address."),
 )
 
@@ -128,6 +129,7 @@ def load_config(instance_path: Path, environ=os.environ) -> dict:
         "LIMIT_PLEDGE_LINKS": _rate_limit(values, "LIMIT_PLEDGE_LINKS"),
         "LIMIT_STAFF_SIGN_IN": _rate_limit(values, "LIMIT_STAFF_SIGN_IN"),
         "LIMIT_TOOLKIT_API": _rate_limit(values, "LIMIT_TOOLKIT_API"),
+        "LIMIT_TOOLKIT_DOWNLOAD": _rate_limit(values, "LIMIT_TOOLKIT_DOWNLOAD"),
         "TRUSTED_PROXIES": _integer(values, "TRUSTED_PROXIES"),
         "MAP_TILE_URL": values["MAP_TILE_URL"],
         "MAP_TILE_ATTRIBUTION": values["MAP_TILE_ATTRIBUTION"],

@@ -92,6 +92,13 @@ def test_the_toolkit_api_answers_429_as_json(make_app):
     assert body["retry_after"] == int(response.headers["Retry-After"])
 
 
+def test_the_forms_pdf_download_is_limited_with_a_page(make_app):
+    client = make_app(LIMIT_TOOLKIT_DOWNLOAD="1 per hour").test_client()
+    token = csrf(client.get("/toolkit").data)
+    assert client.post("/toolkit/download", data={"csrf_token": token}).status_code == 422  # counted, no PDF made
+    assert_throttled_page(client.post("/toolkit/download", data={"csrf_token": token}))
+
+
 def test_a_bad_limit_setting_stops_the_app_at_start_up(tmp_path, monkeypatch):
     monkeypatch.setenv("SAFESURGERIES_INSTANCE_PATH", str(tmp_path / "instance"))
     monkeypatch.setenv("SAFESURGERIES_LIMIT_TOOLKIT_API", "lots")

@@ -1,4 +1,4 @@
-"""Rate limits (Flask-Limiter) on the routes worth abusing: pledging, the e-mailed links, sign-in, the toolkit API.
+"""Rate limits (Flask-Limiter) on the routes worth abusing: pledging, the e-mailed links, sign-in, the toolkit PDFs.
 
 Counts live in memory by default (one process), or in Redis when SAFESURGERIES_REDIS_URL is set, so that
 every worker and server shares them. Each app gets its own Limiter: the extension keeps its storage and
@@ -20,6 +20,8 @@ LIMITED_ROUTES = {
     "pledges.resend": ("LIMIT_PLEDGE_LINKS", ["GET", "POST"], "pledge-links"),
     "staff.login": ("LIMIT_STAFF_SIGN_IN", ["POST"], "staff-sign-in"),
     "toolkit_api.create_toolkit": ("LIMIT_TOOLKIT_API", ["POST"], "toolkit-api"),
+    # The form's download renders the same PDF, as costly as the API's.
+    "toolkit.download": ("LIMIT_TOOLKIT_DOWNLOAD", ["POST"], "toolkit-download"),
 }
 
 
