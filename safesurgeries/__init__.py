@@ -8,6 +8,7 @@ from flask import Flask, render_template
 from .config import load_config
 from .extensions import csrf, db, migrate
 from .paths import MIGRATIONS
+from .public_urls import external_url
 
 
 def create_app(test_config: dict | None = None) -> Flask:
@@ -60,6 +61,7 @@ def register_blueprints(app: Flask) -> None:
     backup.init_app(app)
     security.init_app(app)  # after the blueprints: it wraps their views in rate limits
     app.cli.add_command(doctor_command)
+    app.jinja_env.globals["public_url"] = external_url
 
 
 def register_errorhandlers(app: Flask) -> None:

@@ -1,5 +1,6 @@
 """Shared fixtures: an app on a fresh, migrated database; its client and CLI runner; PDF helpers."""
 
+import contextlib
 import io
 import os
 import uuid
@@ -63,22 +64,31 @@ def pytest_generate_tests(metafunc):
         metafunc.parametrize("database", DATABASES, indirect=True)
 
 
-@pytest.fixture
-def database(request, tmp_path):
-    """A database URL: a SQLite file, or a PostgreSQL schema of its own that is dropped afterwards."""
-    if getattr(request, "param", "sqlite") == "sqlite":
-        yield f"sqlite:///{tmp_path / 'test.db'}"
+@contextlib.contextmanager
+def database_url(kind: str, folder: Path):
+    """A database URL: a SQLite file in folder, or a PostgreSQL schema of its own that is dropped afterwards."""
+    if kind == "sqlite":
+        yield f"sqlite:///{folder / 'test.db'}"
         return
     base = os.environ["TEST_DATABASE_URL"]
     schema = f"test_{uuid.uuid4().hex[:12]}"
     engine = sa.create_engine(base)
     with engine.begin() as connection:
         connection.execute(sa.text(f'CREATE SCHEMA "{schema}"'))
-    yield sa.make_url(base).update_query_dict({"options": f"-csearch_path={schema}"}).render_as_string(
-        hide_password=False)
-    with engine.begin() as connection:
-        connection.execute(sa.text(f'DROP SCHEMA "{schema}" CASCADE'))
-    engine.dispose()
+    try:
+        yield sa.make_url(base).update_query_dict({"options": f"-csearch_path={schema}"}).render_as_string(
+            hide_password=False)
+    finally:
+        with engine.begin() as connection:
+            connection.execute(sa.text(f'DROP SCHEMA "{schema}" CASCADE'))
+        engine.dispose()
+
+
+@pytest.fixture
+def database(request, tmp_path):
+    """A database URL for one test: SQLite, or PostgreSQL for modules that ask for every database."""
+    with database_url(getattr(request, "param", "sqlite"), tmp_path) as url:
+        yield url
 
 
 @pytest.fixture

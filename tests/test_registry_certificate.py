@@ -36,6 +36,7 @@ def test_the_pdf_certificate_prints_the_url_under_the_qr_code(app, client):
     assert response.status_code == 200
     text = section_text(response.data, "Certificate")
     assert "https://safesurgeries.example/surgeries/Y99001" in text
+    assert "Scan to see this practice on the Safe Surgeries registry" in " ".join(text.split())
     assert "Riverside Medical Centre" in text
 
 

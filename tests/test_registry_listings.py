@@ -9,6 +9,7 @@ from bs4 import BeautifulSoup
 
 from registry_helpers import LEEDS, LONDON, MANCHESTER, add_listing, add_unlisted_pledge, haversine_km
 from safesurgeries.pledges.models import PledgeStatus
+from test_practices import SAMPLE, import_file
 
 PUBLIC_FIELDS = {"ods_code", "name", "address_lines", "postcode", "latitude", "longitude", "phone", "region",
                  "region_name", "listed_since", "last_confirmed"}
@@ -97,6 +98,16 @@ def test_nearest_first_from_london_and_from_leeds(client, three_cities):
     assert codes(client, near="SE1") == ["Y10001", "Y10002", "Y10003"]
     assert codes(client, near="LS2 9JT") == ["Y10003", "Y10002", "Y10001"]
     assert page_codes(client, q="SE1") == ["Y10001", "Y10002", "Y10003"]
+
+
+def test_a_town_typed_as_the_search_finds_the_nearest_first(client, runner, three_cities):
+    """A town is known from the directory's addresses: Bradford's practices put it 13 km from Leeds."""
+    assert import_file(runner, SAMPLE).exit_code == 0
+    assert codes(client, q="Bradford") == ["Y10003", "Y10002", "Y10001"]
+    assert codes(client, near="bradford", radius_km=30) == ["Y10003"]
+    soup = BeautifulSoup(client.get("/surgeries", query_string={"q": "Bradford"}).data, "html.parser")
+    assert page_codes(client, q="Bradford")[0] == "Y10003"
+    assert "km" in soup.select_one("ol.listings").get_text() and "miles" in soup.select_one("ol.listings").get_text()
 
 
 def test_distances_match_a_hand_computed_haversine(client, three_cities):
@@ -292,6 +303,35 @@ def test_a_listing_added_by_another_process_shows_at_the_next_version_check(app,
     assert len(codes(client)) == 3  # not checked again yet
     monkeypatch.setattr(freshness, "CHECK_INTERVAL_SECONDS", 0)
     assert "Y10099" in codes(client)
+
+
+def test_an_admin_edit_in_another_worker_shows_at_the_next_version_check(app, client, monkeypatch, three_cities):
+    """A corrected public name changes no count or listing date: the version must still notice it."""
+    from safesurgeries import create_app
+    from safesurgeries.extensions import db
+    from safesurgeries.pledges.models import Listing
+    from safesurgeries.registry import freshness
+    from safesurgeries.staff.admin import edit_listing
+    from safesurgeries.staff.models import StaffRole, StaffUser
+
+    assert "Headrow Surgery" in [item["name"] for item in client.get("/api/v1/surgeries").get_json()["surgeries"]]
+    changes_before = freshness.local_changes()
+    other_worker = create_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI": app.config["SQLALCHEMY_DATABASE_URI"],
+                               "POSTCODE_INDEX": app.config["POSTCODE_INDEX"]})
+    with other_worker.app_context():
+        admin = StaffUser(email="adam.admin@dotw.example", password_hash="x", role=StaffRole.ADMIN)
+        db.session.add(admin)
+        listing = db.session.scalars(db.select(Listing).join(Listing.practice).where(Listing.active)).all()
+        edit_listing(next(item for item in listing if item.practice.ods_code == "Y10003"), admin,
+                     "Headrow Surgery (Leeds)", None)
+        db.session.commit()
+        db.session.remove()
+        db.engine.dispose()
+    # Both apps share this process's change counter; a real other worker's commit would not bump it.
+    monkeypatch.setitem(freshness._local, "changes", changes_before)
+    monkeypatch.setattr(freshness, "CHECK_INTERVAL_SECONDS", 0)
+    names = [item["name"] for item in client.get("/api/v1/surgeries").get_json()["surgeries"]]
+    assert "Headrow Surgery (Leeds)" in names and "Headrow Surgery" not in names
 
 
 def add_other_process_practice(app) -> int:

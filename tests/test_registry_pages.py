@@ -66,10 +66,14 @@ def test_embed_map_may_be_framed_and_is_filtered_by_its_parameters(app, client):
     assert client.get("/embed/map?near=ZZ9 9ZZ").status_code == 400
 
 
-def test_embed_page_gives_an_iframe_snippet(client):
+def test_embed_page_gives_an_iframe_snippet_with_the_public_address(app, client):
+    """The snippet names the public site, not whatever internal address the page was reached at."""
+    app.config["PUBLIC_BASE_URL"] = "https://safesurgeries.example"
     soup = BeautifulSoup(client.get("/embed").data, "html.parser")
     snippet = soup.select_one("#embed-snippet").get_text()
-    assert snippet.startswith('<iframe src="http://localhost/embed/map"') and 'title="Map of Safe Surgeries"' in snippet
+    assert snippet.startswith('<iframe src="https://safesurgeries.example/embed/map"')
+    assert 'title="Map of Safe Surgeries"' in snippet
+    assert "https://safesurgeries.example/embed/map?region=Y56" in soup.select_one("#embed-snippet-region").get_text()
 
 
 def test_stats_count_listed_against_open_gp_practices_per_region(app, client, runner):

@@ -7,10 +7,11 @@ A withdrawal link carries no nonce: it works for as long as there is something t
 
 import datetime as dt
 from dataclasses import dataclass
-from urllib.parse import urlsplit
 
 from flask import current_app
 from itsdangerous import BadSignature, URLSafeTimedSerializer
+
+from ..public_urls import external_url
 
 CONFIRM_MAX_AGE = dt.timedelta(days=7)
 SALT = "safesurgeries-pledge-link"
@@ -49,13 +50,6 @@ def read_token(token: str, action: str) -> LinkClaim:
     if not isinstance(payload, dict) or payload.get("a") != action or not isinstance(payload.get("p"), int):
         raise BadLink("This link is not complete or not genuine. Copy the whole link from the e-mail.")
     return LinkClaim(payload["p"], action, payload.get("n"), signed_at)
-
-
-def external_url(endpoint: str, **values) -> str:
-    """An absolute URL on the public site, built from PUBLIC_BASE_URL (works outside a request too)."""
-    base = urlsplit(current_app.config["PUBLIC_BASE_URL"])
-    adapter = current_app.url_map.bind(base.netloc, script_name=base.path or "/", url_scheme=base.scheme)
-    return adapter.build(endpoint, values, force_external=True)
 
 
 def link_url(pledge, action: str) -> str:

@@ -105,6 +105,8 @@ class Listing(db.Model):
     display_name: Mapped[str | None] = mapped_column(String(200))
     display_phone: Mapped[str | None] = mapped_column(String(30))
     is_demo: Mapped[bool] = mapped_column(default=False)
+    # Changes with every ORM or Core update, so the registry's version check sees any edit (freshness.py).
+    updated_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True), default=utcnow, onupdate=utcnow)
 
     practice: Mapped[Practice] = relationship()
     pledge: Mapped[Pledge | None] = relationship(back_populates="listing")

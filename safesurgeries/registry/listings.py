@@ -90,6 +90,7 @@ def _version_query() -> tuple:
     listings = db.session.execute(select(
         func.count(Listing.id), func.sum(db.case((Listing.active, Listing.id), else_=0)), func.max(Listing.id),
         func.max(Listing.listed_since), func.max(Listing.last_confirmed), func.max(Listing.unlisted_at),
+        func.max(Listing.updated_at),
     )).one()
     practices = db.session.execute(select(func.max(Practice.updated_at))).scalar()
     return (*(str(value) for value in listings), str(practices))
