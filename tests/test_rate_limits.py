@@ -106,6 +106,12 @@ def test_a_bad_limit_setting_stops_the_app_at_start_up(tmp_path, monkeypatch):
         create_app({"TESTING": True})
 
 
+def test_when_redis_is_down_limits_fall_back_to_memory_and_nothing_fails(make_app):
+    client = make_app(REDIS_URL="redis://127.0.0.1:9/0", LIMIT_STAFF_SIGN_IN="2 per hour").test_client()
+    assert [sign_in_attempt(client).status_code for _ in range(2)] == [401, 401]
+    assert_throttled_page(sign_in_attempt(client))
+
+
 def test_two_app_instances_share_their_limits_through_redis(make_app):
     """Two apps (as two gunicorn workers or servers) count into one Redis: a limit is a limit for the site."""
     prefix = f"test-{uuid.uuid4().hex[:12]}"

@@ -34,6 +34,9 @@ def init_app(app: Flask) -> None:
     app.config.setdefault("RATELIMIT_KEY_PREFIX", "safesurgeries")
     # Retry-After is set by too_many_requests below, the same number as its message says.
     app.config.setdefault("RATELIMIT_HEADERS_ENABLED", False)
+    # If Redis goes away, count in this process's memory until it is back, rather than fail the request.
+    app.config.setdefault("RATELIMIT_IN_MEMORY_FALLBACK_ENABLED", True)
+    app.config.setdefault("RATELIMIT_SWALLOW_ERRORS", True)
     limiter = Limiter(get_remote_address, app=app)
     for endpoint, (setting, methods, scope) in LIMITED_ROUTES.items():
         view = app.view_functions[endpoint]
