@@ -139,7 +139,7 @@ def _advance_sequences() -> None:
     """PostgreSQL hands out ids from sequences: move each past the imported ids, or the next insert collides."""
     if db.engine.dialect.name != "postgresql":
         return
-    for name in TABLES:  # our own table names, not input
-        db.session.execute(sa.text(
-            f"SELECT setval(pg_get_serial_sequence('{name}', 'id'), COALESCE((SELECT MAX(id) FROM {name}), 0) + 1, false)"  # nosec B608
-        ))
+    for name in TABLES:
+        table = db.metadata.tables[name]
+        next_id = sa.select(sa.func.coalesce(sa.func.max(table.c.id), 0) + 1).scalar_subquery()
+        db.session.execute(sa.select(sa.func.setval(sa.func.pg_get_serial_sequence(name, "id"), next_id, False)))
