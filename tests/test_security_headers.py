@@ -41,6 +41,8 @@ def test_every_get_route_sends_the_security_headers(app, client, runner):
         else:
             assert policy["frame-ancestors"] == "frame-ancestors 'none'", url
             assert response.headers["X-Frame-Options"] == "DENY", url
+        if rule.endpoint.startswith("staff."):
+            assert response.headers["Cache-Control"] == "no-store", url
         if not rule.endpoint.startswith("registry_api."):
             assert "Access-Control-Allow-Origin" not in response.headers, url
         if not rule.endpoint.startswith(REGISTRY_READS) and rule.endpoint != "static":

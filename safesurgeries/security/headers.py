@@ -69,6 +69,9 @@ def add_security_headers(response: Response) -> Response:
     response.headers["Referrer-Policy"] = "strict-origin-when-cross-origin"
     if served_over_https():
         response.headers["Strict-Transport-Security"] = HSTS
+    if request.blueprint == "staff":
+        # Pledgers' contact details: kept out of shared caches and the back button after sign-out.
+        response.headers["Cache-Control"] = "no-store"
     return response
 
 
