@@ -41,6 +41,7 @@ def test_every_get_route_sends_the_security_headers(app, client, runner):
         else:
             assert policy["frame-ancestors"] == "frame-ancestors 'none'", url
             assert response.headers["X-Frame-Options"] == "DENY", url
+        assert_no_shared_caching_of_cookies(response)  # signed in, so every response re-sends the session
         if rule.endpoint.startswith("staff."):
             assert response.headers["Cache-Control"] == "no-store", url
         if not rule.endpoint.startswith("registry_api."):
@@ -79,6 +80,21 @@ def test_no_template_has_inline_script_or_style(app):
             assert script.get("src"), f"{path}: inline <script>"
         for tag in soup.find_all(True):
             assert not any(name.lower().startswith("on") for name in tag.attrs), f"{path}: inline handler on <{tag.name}>"
+
+
+def assert_no_shared_caching_of_cookies(response):
+    if response.headers.getlist("Set-Cookie"):
+        assert "public" not in response.headers.get("Cache-Control", ""), response.request.path
+
+
+def test_a_public_page_that_sets_a_cookie_is_not_for_shared_caches(app, client):
+    """After a form (which puts a CSRF token in the session), a registry page may re-send the session cookie."""
+    assert client.get("/surgeries").headers["Cache-Control"] == "public, max-age=60"
+    client.get("/pledge")
+    response = client.get("/surgeries")
+    assert_no_shared_caching_of_cookies(response)
+    fresh = app.test_client().get("/api/v1/surgeries")
+    assert "public" in fresh.headers["Cache-Control"] and "Set-Cookie" not in fresh.headers
 
 
 def test_map_tiles_may_load_from_the_tile_servers_host(app, client):

@@ -3,7 +3,7 @@
 import re
 from urllib.parse import urlsplit
 
-from flask import Flask, current_app, request
+from flask import Flask, current_app, request, session
 from flask.wrappers import Response
 
 HSTS = "max-age=31536000; includeSubDomains"
@@ -69,6 +69,11 @@ def add_security_headers(response: Response) -> Response:
     response.headers["Referrer-Policy"] = "strict-origin-when-cross-origin"
     if served_over_https():
         response.headers["Strict-Transport-Security"] = HSTS
+    if response.cache_control.public and (session.modified or session.permanent):
+        # This response will carry the visitor's session cookie (set when Flask saves the session, after this
+        # hook): a shared cache must not keep it and hand that cookie to the next visitor.
+        response.cache_control.public = False
+        response.cache_control.private = True
     if request.blueprint == "staff":
         # Pledgers' contact details: kept out of shared caches and the back button after sign-out.
         response.headers["Cache-Control"] = "no-store"
