@@ -136,6 +136,22 @@ def test_every_form_and_api_route_survives_arbitrary_input(site):
         post_anything()
     for target in gets:
         get_anything()
+    assert_consistent(app)
+
+
+def assert_consistent(app):
+    """Whatever was accepted went in whole: every pledge has its e-mail, every listing its practice."""
+    from safesurgeries.mail.models import OutboxMessage
+    from safesurgeries.pledges.models import Listing, Pledge
+    from safesurgeries.practices.models import Practice
+
+    with app.app_context():
+        without_mail = db.session.scalars(db.select(Pledge.id).where(
+            ~db.select(OutboxMessage.id).where(OutboxMessage.pledge_id == Pledge.id).exists())).all()
+        assert without_mail == [], f"pledges without their confirmation e-mail: {without_mail}"
+        orphans = db.session.scalars(db.select(Listing.id).where(
+            ~db.select(Practice.id).where(Practice.id == Listing.practice_id).exists())).all()
+        assert orphans == [], f"listings without a practice: {orphans}"
 
 
 # What the fuzzing found, pinned down.
