@@ -50,7 +50,7 @@ def browser():
 @pytest.fixture
 def context(browser, site):
     """A fresh browser profile; requests to any other host (map tiles) are refused and recorded."""
-    context = browser.new_context(viewport=DESKTOP, accept_downloads=True, bypass_csp=False)
+    context = browser.new_context(viewport=DESKTOP, accept_downloads=True)
     context.offsite_requests = []
 
     def only_this_site(route):
