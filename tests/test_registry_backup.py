@@ -104,7 +104,7 @@ def test_export_import_export_gives_the_same_file(registry, runner, database, tm
                 document["tables"]["audit_log"]["rows"])
 
 
-def test_without_the_flag_no_password_hash_leaves_and_restored_staff_cannot_sign_in(
+def test_without_the_flag_no_password_hash_leaves_and_restored_staff_need_a_new_password(
         registry, runner, database, tmp_path, postcode_index_file):
     text = export(runner, tmp_path / "backup.json").decode()
     assert "password_hash" not in json.loads(text)["tables"]["staff_users"]["columns"]
@@ -114,6 +114,10 @@ def test_without_the_flag_no_password_hash_leaves_and_restored_staff_cannot_sign
         assert result.exit_code == 0, result.output
         assert sign_in(restored.test_client(), "adam.admin@dotw.example").status_code == 401
         assert export(restored.test_cli_runner(), tmp_path / "again.json").decode() == text
+        result = restored.test_cli_runner().invoke(args=["staff", "set-password", "adam.admin@dotw.example",
+                                                         "--password-stdin"], input="a brand new passphrase\n")
+        assert result.exit_code == 0, result.output
+        assert sign_in(restored.test_client(), "adam.admin@dotw.example", "a brand new passphrase").status_code == 303
 
 
 def test_import_refuses_a_database_that_is_not_empty_and_changes_nothing(registry, runner, tmp_path):

@@ -67,3 +67,17 @@ def test_the_session_cookie_expires_in_the_browser_too(reviewer, client):
     sign_in(client, EMAIL)
     cookie = [c for c in client.get("/staff/pledges").headers.getlist("Set-Cookie") if c.startswith("session=")][0]
     assert "Expires=" in cookie and "HttpOnly" in cookie and "SameSite=Lax" in cookie
+
+
+def test_set_password_checks_its_input_and_signs_the_account_out_everywhere(reviewer, client, runner):
+    sign_in(client, EMAIL)
+    assert client.get("/staff/pledges").status_code == 200
+
+    def set_password(email, password):
+        return runner.invoke(args=["staff", "set-password", email, "--password-stdin"], input=password + "\n")
+
+    assert set_password(EMAIL, "short").exit_code == 1
+    assert "There is no staff account" in set_password("nobody@dotw.example", "long enough password").output
+    assert set_password(EMAIL, "a brand new passphrase").exit_code == 0
+    assert client.get("/staff/pledges").status_code == 302
+    assert sign_in(client, EMAIL, "a brand new passphrase").status_code == 303
