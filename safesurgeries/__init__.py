@@ -22,6 +22,8 @@ def create_app(test_config: dict | None = None) -> Flask:
         app.config.update(test_config)
 
     register_extensions(app)
+    from .security.bodies import DatabaseIntegerConverter
+    app.url_map.converters["int"] = DatabaseIntegerConverter  # before any route is added
     register_blueprints(app)
     register_errorhandlers(app)
     return app
@@ -34,7 +36,7 @@ def register_extensions(app: Flask) -> None:
 
 
 def register_blueprints(app: Flask) -> None:
-    from . import audit, demo, mail, main, pledges, postcodes, practices, registry, staff, toolkit  # noqa: F401 (audit: models)
+    from . import audit, backup, demo, mail, main, pledges, postcodes, practices, registry, security, staff, toolkit  # noqa: F401 (audit: models)
     from .doctor import doctor_command
 
     app.register_blueprint(main.bp)
@@ -56,6 +58,8 @@ def register_blueprints(app: Flask) -> None:
     staff.init_app(app)
     mail.init_app(app)
     demo.init_app(app)
+    backup.init_app(app)
+    security.init_app(app)  # after the blueprints: it wraps their views in rate limits
     app.cli.add_command(doctor_command)
     app.jinja_env.globals["public_url"] = external_url
 
@@ -64,7 +68,8 @@ def register_errorhandlers(app: Flask) -> None:
     """Plain pages for HTTP errors; JSON for the API, so a client never gets an HTML traceback."""
     from flask import jsonify, request
     from flask_wtf.csrf import CSRFError
-    from werkzeug.exceptions import HTTPException
+    from sqlalchemy import exc as sa_exc
+    from werkzeug.exceptions import HTTPException, ServiceUnavailable
 
     def wants_json() -> bool:
         return request.path.startswith("/api/")
@@ -74,6 +79,22 @@ def register_errorhandlers(app: Flask) -> None:
         if wants_json():
             return jsonify(error=error.name, message=error.description), error.code
         return render_template("error.html", error=error), error.code
+
+    @app.errorhandler(sa_exc.OperationalError)  # locked, unreachable, connection lost
+    @app.errorhandler(sa_exc.InterfaceError)    # the connection closed under us
+    @app.errorhandler(sa_exc.ProgrammingError)  # tables gone (a dropped schema, an unmigrated database)
+    def database_unavailable(error: sa_exc.DBAPIError):
+        """503 and 'try again': the request's transaction is rolled back, so nothing is half-written."""
+        app.logger.error("Database unavailable: %s", error, exc_info=error)
+        db.session.rollback()
+        message = "The service is busy or briefly unavailable, and nothing you sent was saved. Please try again in a minute."
+        headers = {"Retry-After": "30"}
+        if wants_json():
+            return jsonify(error="Service Unavailable", message=message), 503, headers
+        # Straight from the Jinja environment: a blueprint's context processor may itself need the database.
+        page = app.jinja_env.get_template("error.html").render(
+            error=ServiceUnavailable(), message=message)
+        return page, 503, headers
 
     @app.errorhandler(CSRFError)
     def csrf_error(error: CSRFError):

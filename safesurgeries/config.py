@@ -47,6 +47,13 @@ SETTINGS = (
     Setting("MAP_TILE_URL", "https://tile.openstreetmap.org/{z}/{x}/{y}.png", "The map's tile server (a Leaflet URL template)."),
     Setting("MAP_TILE_ATTRIBUTION", '&copy; <a href="https://www.openstreetmap.org/copyright">OpenStreetMap</a> contributors',
             "The credit the tile server asks for, as HTML, shown in the map's corner."),
+    Setting("REDIS_URL", None, "Redis for the rate limits' counts, so that every worker and server shares them (e.g. redis://127.0.0.1:6379/0). Unset: counts are kept in each process's memory."),
+    Setting("LIMIT_PLEDGE_SUBMIT", "30 per hour", "Most pledges one address may submit (a Flask-Limiter limit, e.g. `30 per hour` or `5/minute;30/hour`)."),
+    Setting("LIMIT_PLEDGE_LINKS", "60 per hour", "Most uses of the e-mailed confirm, withdraw, reconfirm and resend links from one address."),
+    Setting("LIMIT_STAFF_SIGN_IN", "30 per hour", "Most staff sign-in attempts from one address (on top of the 5-failure lock per account)."),
+    Setting("LIMIT_TOOLKIT_API", "20 per minute", "Most toolkit PDFs one address may ask the API (POST /api/v1/toolkits) for."),
+    Setting("LIMIT_TOOLKIT_DOWNLOAD", "20 per minute", "Most toolkit PDFs one address may download through the web form (POST /toolkit/download)."),
+    Setting("TRUSTED_PROXIES", "0", "How many reverse proxies sit in front of the app; their X-Forwarded-For and X-Forwarded-Proto are then believed, so rate limits count each visitor's own address."),
 )
 
 
@@ -82,13 +89,28 @@ def _flag(value: str) -> bool:
     return value.strip().lower() in ("1", "true", "yes", "on")
 
 
+def _rate_limit(values: dict, name: str) -> str:
+    """A Flask-Limiter limit string; a bad one is a start-up error, not a 500 at the first request."""
+    from limits import parse_many
+
+    try:
+        parse_many(values[name])
+    except ValueError:
+        raise ValueError(f"{PREFIX}{name} must be a rate limit such as '30 per hour'; got {values[name]!r}") from None
+    return values[name]
+
+
 def load_config(instance_path: Path, environ=os.environ) -> dict:
     """Build Flask's config mapping from the environment, with the embedded defaults."""
     values = {s.name: environ.get(s.env_var, s.default) for s in SETTINGS}  # INSTANCE_PATH is read by create_app
     database_url = values["DATABASE_URL"] or f"sqlite:///{instance_path / 'safesurgeries.db'}"
+    # Production is known by its public address: served over HTTPS, cookies travel over HTTPS only.
+    https = values["PUBLIC_BASE_URL"].startswith("https://")
     return {
         "SECRET_KEY": values["SECRET_KEY"] or _secret_key(instance_path),
         "SQLALCHEMY_DATABASE_URI": database_url,
+        # Test a pooled connection before use, so the first request after a database restart does not fail.
+        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
         "POSTCODE_INDEX": values["POSTCODE_INDEX"] or str(instance_path / "postcodes.idx"),
         "TOOLKIT_EDITION": values["TOOLKIT_EDITION"],
         "CONTENT_REVIEWED": content_reviewed_date(values["CONTENT_REVIEWED"]),
@@ -106,6 +128,17 @@ def load_config(instance_path: Path, environ=os.environ) -> dict:
         "PERMANENT_SESSION_LIFETIME": dt.timedelta(minutes=_integer(values, "STAFF_SESSION_MINUTES")),
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",
+        "SESSION_COOKIE_SECURE": https,
+        "REMEMBER_COOKIE_HTTPONLY": True,
+        "REMEMBER_COOKIE_SAMESITE": "Lax",
+        "REMEMBER_COOKIE_SECURE": https,
+        "REDIS_URL": values["REDIS_URL"],
+        "LIMIT_PLEDGE_SUBMIT": _rate_limit(values, "LIMIT_PLEDGE_SUBMIT"),
+        "LIMIT_PLEDGE_LINKS": _rate_limit(values, "LIMIT_PLEDGE_LINKS"),
+        "LIMIT_STAFF_SIGN_IN": _rate_limit(values, "LIMIT_STAFF_SIGN_IN"),
+        "LIMIT_TOOLKIT_API": _rate_limit(values, "LIMIT_TOOLKIT_API"),
+        "LIMIT_TOOLKIT_DOWNLOAD": _rate_limit(values, "LIMIT_TOOLKIT_DOWNLOAD"),
+        "TRUSTED_PROXIES": _integer(values, "TRUSTED_PROXIES"),
         "PDF_CACHE_DIR": values["PDF_CACHE_DIR"] or str(instance_path / "pdf-cache"),
         "PDF_CACHE_MAX_MB": _integer(values, "PDF_CACHE_MAX_MB"),
         "RENDER_PROCESS": _flag(values["RENDER_PROCESS"]),

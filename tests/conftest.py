@@ -10,6 +10,7 @@ import flask_migrate
 import pypdf
 import pytest
 import sqlalchemy as sa
+from hypothesis import HealthCheck, settings
 
 from safesurgeries import create_app
 from safesurgeries.extensions import db
@@ -40,6 +41,19 @@ def postcode_index_file(tmp_path_factory) -> Path:
     build_index(path)
     return path
 
+
+# Property-based tests: modest example counts (HYPOTHESIS_MAX_EXAMPLES to go harder), no per-example deadline
+# (a shared CI machine is slow at times); one app serves every example of a test, on purpose.
+settings.register_profile("safesurgeries", max_examples=int(os.environ.get("HYPOTHESIS_MAX_EXAMPLES", "15")),
+                          deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture,
+                                                                HealthCheck.too_slow, HealthCheck.data_too_large])
+settings.load_profile("safesurgeries")
+
+# Limits far above what any test sends, so tests that pledge or sign in many times are not throttled;
+# tests of the rate limits themselves set their own small limits.
+UNTHROTTLED = {name: "100000 per hour" for name in
+               ("LIMIT_PLEDGE_SUBMIT", "LIMIT_PLEDGE_LINKS", "LIMIT_STAFF_SIGN_IN", "LIMIT_TOOLKIT_API",
+                "LIMIT_TOOLKIT_DOWNLOAD")}
 
 DATABASES = ["sqlite"] + (["postgresql"] if os.environ.get("TEST_DATABASE_URL") else [])
 
@@ -81,7 +95,8 @@ def database(request, tmp_path):
 def app(tmp_path, monkeypatch, postcode_index_file, database):
     monkeypatch.setenv("SAFESURGERIES_INSTANCE_PATH", str(tmp_path / "instance"))
     monkeypatch.delenv("SAFESURGERIES_DATABASE_URL", raising=False)
-    app = create_app({"TESTING": True, "POSTCODE_INDEX": str(postcode_index_file), "SQLALCHEMY_DATABASE_URI": database})
+    app = create_app({"TESTING": True, "POSTCODE_INDEX": str(postcode_index_file), "SQLALCHEMY_DATABASE_URI": database,
+                      **UNTHROTTLED})
     with app.app_context():
         flask_migrate.upgrade()
     yield app

@@ -100,7 +100,8 @@ def load_demo(count: int = DEFAULT_COUNT, now: dt.datetime | None = None) -> Loa
                                               Practice.id.not_in(select(Pledge.practice_id).where(Pledge.practice_id.is_not(None)))))
     real_names = {name.casefold() for name in db.session.scalars(select(Practice.name))}
 
-    rng = random.Random(SEED)
+    # Not for security: a fixed seed, so the same fictional demo data every time.
+    rng = random.Random(SEED)  # nosec B311
     located = _located(_sample_places())
     regions = [code for code in REGION_NAMES if located[code]]
     names = [f"Demo {place} {kind}" for place in PLACES for kind in KINDS]

@@ -332,7 +332,7 @@ def parse_filters(args, with_limit: bool = False) -> dict:
     if with_limit:
         limit = (args.get("limit") or "").strip()
         if limit:
-            if not limit.isdigit() or not 1 <= int(limit) <= MAX_LIMIT:
+            if not limit.isdecimal() or not 1 <= int(limit) <= MAX_LIMIT:  # isdigit would pass "²", which int() refuses
                 raise SearchError("limit", f"limit must be a whole number from 1 to {MAX_LIMIT}.")
             filters["limit"] = int(limit)
     return filters

@@ -59,6 +59,11 @@ def as_csv(results: Results) -> bytes:
 SERIALISERS = {"json": as_json, "geojson": as_geojson, "csv": as_csv}
 
 
+def etag_of(body: bytes) -> str:
+    """A short fingerprint of the body for HTTP caching; SHA-1 is fine here, nothing relies on it for security."""
+    return hashlib.sha1(body, usedforsecurity=False).hexdigest()
+
+
 def export(fmt: str, filters: dict) -> tuple[bytes, str]:
     """(body, ETag) for one export of the listings matching filters; SearchError for a bad filter."""
     if not any(value is not None for value in filters.values()):
@@ -67,7 +72,7 @@ def export(fmt: str, filters: dict) -> tuple[bytes, str]:
         cached = snapshot.cache.get(fmt)
         if cached is None:
             body = SERIALISERS[fmt](search_listings(snapshot=snapshot))
-            cached = snapshot.cache[fmt] = (body, hashlib.sha1(body).hexdigest())
+            cached = snapshot.cache[fmt] = (body, etag_of(body))
         return cached
     body = SERIALISERS[fmt](search_listings(**filters))
-    return body, hashlib.sha1(body).hexdigest()
+    return body, etag_of(body)

@@ -5,6 +5,7 @@ import datetime as dt
 from flask import Blueprint, Response, abort, current_app, render_template, request, send_from_directory, url_for
 from xstatic.pkg import leaflet, leaflet_markercluster
 
+from ..security import allow_framing
 from . import stats as registry_stats
 from .caching import PAGE_MAX_AGE, make_cacheable
 from .listings import SearchError, find_listing, locate, parse_filters, public_snapshot, search_listings
@@ -37,7 +38,7 @@ def public_read(response: Response) -> Response:
 
 def _page_number() -> int:
     raw = request.args.get("page", "1").strip() or "1"
-    if not raw.isdigit() or not 1 <= int(raw) <= 100000:
+    if not raw.isdecimal() or not 1 <= int(raw) <= 100000:  # isdigit would pass "²", which int() refuses
         raise SearchError("page", "The page number must be a whole number from 1.")
     return int(raw)
 
@@ -97,11 +98,10 @@ def map_page():
 
 
 @bp.get("/embed/map")
+@allow_framing
 def embed_map():
     """The map with little around it, for other sites to frame (the one page that may be framed)."""
-    response = current_app.make_response(_map_page("registry/embed_map.html"))
-    response.headers["Content-Security-Policy"] = "frame-ancestors *"
-    return response
+    return _map_page("registry/embed_map.html")
 
 
 @bp.get("/embed")

@@ -45,6 +45,20 @@ def create_staff(email: str, password: str, role: StaffRole, created_by: StaffUs
     return user
 
 
+def set_password(email: str, password: str) -> StaffUser:
+    """A new password for an account (e.g. one restored from a backup without its hash); signs it out everywhere."""
+    if len(password) < MIN_PASSWORD_LENGTH:
+        raise AccountError(f"The password must be at least {MIN_PASSWORD_LENGTH} characters long.")
+    user = db.session.scalar(db.select(StaffUser).where(StaffUser.email == normalise_email(email)))
+    if user is None:
+        raise AccountError(f"There is no staff account for {email}.")
+    user.password_hash = _hasher.hash(password)
+    user.session_version += 1
+    audit.record("staff.password_set", user, actor="system")
+    db.session.commit()
+    return user
+
+
 @dataclass(frozen=True)
 class SignInResult:
     user: StaffUser | None = None

@@ -110,10 +110,10 @@ def audit_log():
     if filters["subject"]:
         kind, _, number = filters["subject"].partition("#")
         query = query.where(AuditEntry.subject_type == kind.strip())
-        if number.strip().isdigit():
+        if number.strip().isdecimal() and int(number) < 2**31:  # int() refuses "²"; the column is a 32-bit integer
             query = query.where(AuditEntry.subject_id == int(number))
     page = request.args.get("page", "1")
-    page = int(page) if page.isdigit() and 0 < int(page) < 100_000 else 1
+    page = int(page) if page.isdecimal() and 0 < int(page) < 100_000 else 1
     entries = db.session.scalars(query.offset((page - 1) * AUDIT_PAGE_SIZE).limit(AUDIT_PAGE_SIZE + 1)).all()
     return render_template("staff/audit.html", entries=entries[:AUDIT_PAGE_SIZE], filters=filters, page=page,
                            more=len(entries) > AUDIT_PAGE_SIZE)

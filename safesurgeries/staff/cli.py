@@ -1,11 +1,11 @@
-"""`safesurgeries staff create EMAIL --role reviewer|admin`."""
+"""`safesurgeries staff create EMAIL --role reviewer|admin` and `staff set-password EMAIL`."""
 
 import sys
 
 import click
 from flask.cli import with_appcontext
 
-from .accounts import AccountError, create_staff
+from .accounts import AccountError, create_staff, set_password
 from .models import StaffRole
 
 
@@ -30,3 +30,20 @@ def create_command(email: str, role: str, password_stdin: bool):
     except AccountError as error:
         raise click.ClickException(str(error)) from None
     click.echo(f"Created a {user.role.value} account for {user.email}.")
+
+
+@staff_cli.command("set-password")
+@click.argument("email")
+@click.option("--password-stdin", is_flag=True, help="Read the password from the first line of standard input.")
+@with_appcontext
+def set_password_command(email: str, password_stdin: bool):
+    """Give an account a new password (for example after `registry import` of a backup without hashes)."""
+    if password_stdin:
+        password = sys.stdin.readline().rstrip("\r\n")
+    else:
+        password = click.prompt("New password", hide_input=True, confirmation_prompt=True)
+    try:
+        user = set_password(email, password)
+    except AccountError as error:
+        raise click.ClickException(str(error)) from None
+    click.echo(f"Set a new password for {user.email}; any session it had is signed out.")

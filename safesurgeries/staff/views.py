@@ -94,7 +94,8 @@ def approve(pledge_id: int):
 @reviewer_required
 def approve_selected():
     """Approve several at once; each is its own decision, reported one by one."""
-    ids = [int(value) for value in request.form.getlist("pledge") if value.isdigit()][:200]
+    # isdecimal, not isdigit: int() refuses "²"; and an id a database integer can hold.
+    ids = [int(value) for value in request.form.getlist("pledge") if value.isdecimal() and int(value) < 2**31][:200]
     if not ids:
         flash("Select at least one pledge to approve.", "error")
     for pledge_id in ids:

@@ -1,0 +1,39 @@
+"""What every request may carry: no NUL characters; and form bodies only for the HTML forms (the JSON API,
+under /api/, parses its own bodies)."""
+
+from flask import Flask, abort, request
+from werkzeug.routing import IntegerConverter
+
+STATE_CHANGING = {"POST", "PUT", "PATCH", "DELETE"}
+
+
+def forms_take_form_bodies() -> None:
+    """Flask-WTF would read a JSON body as form data, and a JSON list or number then breaks it: refuse plainly."""
+    if request.method in STATE_CHANGING and not request.path.startswith("/api/") and request.is_json:
+        abort(415, description="Send the form as a web form (application/x-www-form-urlencoded or "
+                               "multipart/form-data), not JSON. The JSON API is under /api/v1/.")
+
+
+def no_nul_characters() -> None:
+    """PostgreSQL cannot store or even compare text with a NUL in it (it raises), and no person types one."""
+    fields = list(request.args.lists())
+    if request.method in STATE_CHANGING and not request.path.startswith("/api/"):
+        fields += list(request.form.lists())
+    values = [request.path, *(text for key, items in fields for text in (key, *items))]
+    if any("\x00" in value for value in values):
+        abort(400, description="The request contains a NUL character (\\x00), which no field may hold.")
+
+
+class DatabaseIntegerConverter(IntegerConverter):
+    """<int:...> in a URL matches only what a database integer column holds, so /staff/pledges/99999999999
+    is a 404 like any other missing pledge, not an overflow inside the database driver."""
+
+    def __init__(self, map, *args, **kwargs):
+        kwargs.setdefault("max", 2**31 - 1)
+        super().__init__(map, *args, **kwargs)
+
+
+def init_app(app: Flask) -> None:
+    app.before_request(no_nul_characters)
+    # Runs after CSRFProtect's check (registered first): either refusal is a clear 4xx.
+    app.before_request(forms_take_form_bodies)
