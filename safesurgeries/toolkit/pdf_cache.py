@@ -13,7 +13,8 @@ import json
 import logging
 import os
 import shutil
-import subprocess  # nosec B404 (runs only fc-list, with fixed arguments)
+# subprocess runs only fc-list, with fixed arguments.
+import subprocess  # nosec B404
 import tempfile
 import time
 from pathlib import Path
