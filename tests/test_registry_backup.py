@@ -2,14 +2,12 @@
 
 import contextlib
 import json
-import os
 import uuid
 
 import flask_migrate
 import pytest
-import sqlalchemy as sa
 
-from conftest import UNTHROTTLED
+from conftest import UNTHROTTLED, database_url
 from pledging import (create_staff, csrf, eml_messages, import_sample, link_path, post_button, send_outbox,
                       sign_in, submit_pledge)
 from safesurgeries import create_app
@@ -24,21 +22,10 @@ ON_EVERY_DATABASE = True
 @contextlib.contextmanager
 def empty_database(database: str, tmp_path):
     """Another, empty database of the same kind as `database`: a SQLite file or a PostgreSQL schema."""
-    if database.startswith("sqlite"):
-        yield f"sqlite:///{tmp_path / f'restored-{uuid.uuid4().hex[:6]}.db'}"
-        return
-    base = os.environ["TEST_DATABASE_URL"]
-    schema = f"test_{uuid.uuid4().hex[:12]}"
-    engine = sa.create_engine(base)
-    with engine.begin() as connection:
-        connection.execute(sa.text(f'CREATE SCHEMA "{schema}"'))
-    try:
-        yield sa.make_url(base).update_query_dict({"options": f"-csearch_path={schema}"}).render_as_string(
-            hide_password=False)
-    finally:
-        with engine.begin() as connection:
-            connection.execute(sa.text(f'DROP SCHEMA "{schema}" CASCADE'))
-        engine.dispose()
+    folder = tmp_path / f"restored-{uuid.uuid4().hex[:6]}"
+    folder.mkdir()
+    with database_url("sqlite" if database.startswith("sqlite") else "postgresql", folder) as url:
+        yield url
 
 
 @contextlib.contextmanager
