@@ -1,5 +1,7 @@
 """Walk Flask's URL map: every route with sample arguments, so a new route is covered without a test change."""
 
+from flask import url_for
+
 # A value for every URL argument of every route; a new argument name makes the walkers fail until added here.
 SAMPLE_ARGS = {
     "action": "confirm", "token": "not-a-real-token", "pledge_id": 1, "listing_id": 1, "user_id": 1,
@@ -9,12 +11,12 @@ SAMPLE_ARGS_BY_ENDPOINT = {"static": {"filename": "site.css"}}
 STATE_CHANGING = {"POST", "PUT", "PATCH", "DELETE"}
 
 
-def sample_url(app, rule) -> str:
-    args = {**SAMPLE_ARGS, **SAMPLE_ARGS_BY_ENDPOINT.get(rule.endpoint, {})}
+def sample_url(app, rule, values: dict | None = None) -> str:
+    """The rule's URL with sample arguments; values (real ids, say) take precedence."""
+    args = {**SAMPLE_ARGS, **SAMPLE_ARGS_BY_ENDPOINT.get(rule.endpoint, {}), **(values or {})}
     missing = rule.arguments - set(args)
     assert not missing, f"{rule.rule}: add sample values for {sorted(missing)} to tests/routes.py"
     with app.test_request_context():
-        from flask import url_for
         return url_for(rule.endpoint, **{name: args[name] for name in rule.arguments})
 
 

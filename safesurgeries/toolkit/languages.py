@@ -72,14 +72,25 @@ def catalogue(directory: Path = TRANSLATIONS) -> MappingProxyType:
 
 
 @functools.cache
-def installed_font_families() -> frozenset[str]:
-    """Font families fontconfig can see, as WeasyPrint (through Pango) will."""
+def font_files() -> MappingProxyType:
+    """Every font file fontconfig can see -> its family names, as WeasyPrint (through Pango) will see them."""
     fc_list = shutil.which("fc-list")
     if fc_list is None:
-        return frozenset()
+        return MappingProxyType({})
     # fc-list found on PATH, fixed arguments, no shell: no input of anyone's reaches the command.
-    output = subprocess.run([fc_list, ":", "family"], capture_output=True, text=True, check=True).stdout  # nosec B603
-    return frozenset(name.strip() for line in output.splitlines() for name in line.split(","))
+    output = subprocess.run([fc_list, ":", "file", "family"], capture_output=True, text=True,  # nosec B603
+                            check=True).stdout
+    files: dict[str, frozenset[str]] = {}
+    for line in output.splitlines():  # a font collection (.ttc) has a line for each of its faces
+        path, _, names = line.partition(": ")
+        files[path] = files.get(path, frozenset()) | {name.strip() for name in names.split(",") if name.strip()}
+    return MappingProxyType(files)
+
+
+@functools.cache
+def installed_font_families() -> frozenset[str]:
+    """Font families fontconfig can see."""
+    return frozenset().union(*font_files().values())
 
 
 def missing_fonts(languages) -> dict[str, str]:

@@ -12,9 +12,6 @@ import hashlib
 import json
 import logging
 import os
-import shutil
-# subprocess runs only fc-list, with fixed arguments.
-import subprocess  # nosec B404
 import tempfile
 import time
 from pathlib import Path
@@ -40,18 +37,19 @@ def _templates_fingerprint() -> str:
 
 @functools.cache
 def _fonts_fingerprint() -> str:
-    """The font files of every family the toolkit names, as fontconfig lists them (path, size and time: they are large)."""
+    """The font files of every family the toolkit names (path, size and time: they are large)."""
     families = {"Noto Sans", *(lang.font_family for lang in languages.catalogue().values())}
-    fc_list = shutil.which("fc-list")
-    listing = (subprocess.run([fc_list, ":", "family", "file"], capture_output=True, text=True).stdout  # nosec B603
-               if fc_list else "")
-    files = []
-    for line in sorted(listing.splitlines()):
-        path, _, names = line.partition(": ")
-        if families & {name.strip() for name in names.split(",")} and os.path.exists(path):
-            stat = os.stat(path)
-            files.append(f"{path}:{stat.st_size}:{stat.st_mtime_ns}")
+    files = [f"{path}:{stat.st_size}:{stat.st_mtime_ns}"
+             for path, names in sorted(languages.font_files().items())
+             if families & names and (stat := _stat(path)) is not None]
     return hashlib.sha256("\n".join(files).encode()).hexdigest()
+
+
+def _stat(path: str) -> os.stat_result | None:
+    try:
+        return os.stat(path)
+    except OSError:
+        return None
 
 
 def warm_up() -> None:
