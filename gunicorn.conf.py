@@ -6,7 +6,7 @@ Any of these can be overridden on the command line (`--bind 0.0.0.0:8000`) or in
 import os
 
 # Production defaults for the toolkit renderer, unless the environment says otherwise: a warm render
-# process beside each worker (a render that dies is a 503, not a lost worker), warmed before the
+# process beside each worker (a render that dies or hangs is a 503, not a lost worker), warmed before the
 # worker takes requests.
 os.environ.setdefault("SAFESURGERIES_RENDER_PROCESS", "true")
 os.environ.setdefault("SAFESURGERIES_RENDER_WARM_UP", "true")

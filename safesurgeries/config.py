@@ -9,6 +9,10 @@ from pathlib import Path
 PREFIX = "SAFESURGERIES_"
 
 
+class ConfigError(ValueError):
+    """A setting's value is not one the app can use; the message names the variable and what it expects."""
+
+
 @dataclass(frozen=True)
 class Setting:
     name: str
@@ -43,6 +47,7 @@ SETTINGS = (
     Setting("PDF_CACHE_DIR", None, "Folder for finished toolkit PDFs, named by a hash of all they are made from. Default: instance/pdf-cache."),
     Setting("PDF_CACHE_MAX_MB", "512", "Most megabytes the PDF cache may hold (least recently used removed first); 0 turns it off."),
     Setting("RENDER_PROCESS", "false", "true: each web worker renders PDFs in a warm child process, so a render that dies is a 503, not a lost worker."),
+    Setting("RENDER_TIMEOUT", "60", "Seconds a render in the render process may take before the process is stopped and the visitor told to try again (needs RENDER_PROCESS)."),
     Setting("RENDER_WARM_UP", "false", "true: render a sample toolkit at start-up (in the render process, or a background thread), off the request path."),
     Setting("MAP_TILE_URL", "https://tile.openstreetmap.org/{z}/{x}/{y}.png", "The map's tile server (a Leaflet URL template)."),
     Setting("MAP_TILE_ATTRIBUTION", '&copy; <a href="https://www.openstreetmap.org/copyright">OpenStreetMap</a> contributors',
@@ -74,7 +79,7 @@ def content_reviewed_date(value: str) -> dt.date:
     try:
         return dt.datetime.strptime(value, "%Y-%m").date()
     except ValueError:
-        raise ValueError(f"{PREFIX}CONTENT_REVIEWED must be YYYY-MM, e.g. 2026-11; got {value!r}") from None
+        raise ConfigError(f"{PREFIX}CONTENT_REVIEWED must be YYYY-MM, e.g. 2026-11; got {value!r}") from None
 
 
 def _integer(values: dict, name: str) -> int:
@@ -82,7 +87,14 @@ def _integer(values: dict, name: str) -> int:
     try:
         return int(values[name])
     except (TypeError, ValueError):
-        raise ValueError(f"{PREFIX}{name} must be a whole number; got {values[name]!r}") from None
+        raise ConfigError(f"{PREFIX}{name} must be a whole number; got {values[name]!r}") from None
+
+
+def _positive_integer(values: dict, name: str) -> int:
+    number = _integer(values, name)
+    if number < 1:
+        raise ConfigError(f"{PREFIX}{name} must be 1 or more; got {values[name]!r}")
+    return number
 
 
 def _flag(value: str) -> bool:
@@ -96,7 +108,7 @@ def _rate_limit(values: dict, name: str) -> str:
     try:
         parse_many(values[name])
     except ValueError:
-        raise ValueError(f"{PREFIX}{name} must be a rate limit such as '30 per hour'; got {values[name]!r}") from None
+        raise ConfigError(f"{PREFIX}{name} must be a rate limit such as '30 per hour'; got {values[name]!r}") from None
     return values[name]
 
 
@@ -142,6 +154,7 @@ def load_config(instance_path: Path, environ=os.environ) -> dict:
         "PDF_CACHE_DIR": values["PDF_CACHE_DIR"] or str(instance_path / "pdf-cache"),
         "PDF_CACHE_MAX_MB": _integer(values, "PDF_CACHE_MAX_MB"),
         "RENDER_PROCESS": _flag(values["RENDER_PROCESS"]),
+        "RENDER_TIMEOUT": _positive_integer(values, "RENDER_TIMEOUT"),
         "RENDER_WARM_UP": _flag(values["RENDER_WARM_UP"]),
         "MAP_TILE_URL": values["MAP_TILE_URL"],
         "MAP_TILE_ATTRIBUTION": values["MAP_TILE_ATTRIBUTION"],

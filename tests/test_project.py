@@ -1,8 +1,11 @@
 """The project's promises about itself: the README lists every setting; an installed copy finds its data."""
 
+import os
 import subprocess
 import sys
 from pathlib import Path
+
+import pytest
 
 from safesurgeries.config import SETTINGS
 
@@ -31,3 +34,17 @@ def test_an_installed_copy_finds_its_templates_translations_and_migrations(tmp_p
     assert output[0].startswith(str(target))
     assert int(output[1]) >= 25
     assert output[2] == "True True True True"
+
+
+@pytest.mark.parametrize(("variable", "value", "message"), [
+    ("SAFESURGERIES_RENDER_TIMEOUT", "0", "SAFESURGERIES_RENDER_TIMEOUT must be 1 or more; got '0'"),
+    ("SAFESURGERIES_SMTP_PORT", "twenty-five", "SAFESURGERIES_SMTP_PORT must be a whole number; got 'twenty-five'"),
+    ("SAFESURGERIES_CONTENT_REVIEWED", "November", "SAFESURGERIES_CONTENT_REVIEWED must be YYYY-MM"),
+])
+def test_a_bad_setting_stops_the_command_line_with_one_plain_line(tmp_path, variable, value, message):
+    env = {**os.environ, "SAFESURGERIES_INSTANCE_PATH": str(tmp_path), variable: value}
+    result = subprocess.run([str(Path(sys.executable).parent / "safesurgeries"), "routes"], env=env,
+                            capture_output=True, text=True)
+    assert result.returncode == 1
+    assert result.stderr.strip().startswith(f"Error: {message}")
+    assert "Traceback" not in result.stderr

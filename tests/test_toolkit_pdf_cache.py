@@ -1,5 +1,5 @@
 """The PDF cache: the same details give the same bytes from disk; anything that changes the PDF misses it;
-a full disk or a render process killed mid-render never costs more than that one request."""
+a full disk, or a render process killed or hung mid-render, never costs more than that one request."""
 
 import logging
 import os
@@ -138,6 +138,55 @@ def test_render_process_killed_mid_render_is_a_clear_503_and_the_next_request_wo
 
         after = client.post("/api/v1/toolkits", json={**SMALL, "practice_name": "After The Crash"})
         assert after.status_code == 200 and after.data.startswith(b"%PDF-")
+    finally:
+        app.extensions["toolkit_rendering"]["worker"].close()
+
+
+def test_a_render_that_hangs_is_stopped_at_the_timeout_and_the_next_request_works(
+        tmp_path, monkeypatch, postcode_index_file):
+    monkeypatch.setenv("SAFESURGERIES_INSTANCE_PATH", str(tmp_path / "instance"))
+    before = set(multiprocessing.active_children())
+    app = create_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI": "sqlite://", "RENDER_PROCESS": True,
+                      "RENDER_TIMEOUT": 3})
+    client = app.test_client()
+    cache_dir = Path(app.config["PDF_CACHE_DIR"])
+    try:
+        assert client.post("/api/v1/toolkits", json=SMALL).status_code == 200  # the render process is up
+        (render_process,) = set(multiprocessing.active_children()) - before
+        os.kill(render_process.pid, signal.SIGSTOP)  # a real hang: alive, holding its work, making no progress
+
+        started = time.monotonic()
+        response = client.post("/api/v1/toolkits", json={**SMALL, "practice_name": "Hung Render Surgery"})
+        waited = time.monotonic() - started
+        assert response.status_code == 503
+        assert response.get_json() == {
+            "error": "Service Unavailable",
+            "message": "Making the PDF took longer than 3 seconds, so it was stopped. Please try again in a moment."}
+        assert waited >= 3  # it waited for the timeout, not less
+        render_process.join(timeout=10)
+        assert render_process.exitcode == -signal.SIGKILL  # stopped for good, not left frozen
+        assert len(cached_pdfs(cache_dir)) == 1 and leftovers(cache_dir) == []
+
+        after = client.post("/api/v1/toolkits", json={**SMALL, "practice_name": "After The Hang"})
+        assert after.status_code == 200 and after.data.startswith(b"%PDF-")
+        assert len(set(multiprocessing.active_children()) - before) == 1  # one render process, the new one
+    finally:
+        app.extensions["toolkit_rendering"]["worker"].close()
+
+
+def test_a_render_process_that_died_while_idle_is_replaced_without_a_failed_request(
+        tmp_path, monkeypatch, postcode_index_file):
+    monkeypatch.setenv("SAFESURGERIES_INSTANCE_PATH", str(tmp_path / "instance"))
+    before = set(multiprocessing.active_children())
+    app = create_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI": "sqlite://", "RENDER_PROCESS": True})
+    client = app.test_client()
+    try:
+        assert client.post("/api/v1/toolkits", json=SMALL).status_code == 200
+        (render_process,) = set(multiprocessing.active_children()) - before
+        render_process.kill()  # the out-of-memory killer, say, between two requests
+        render_process.join(timeout=10)
+        response = client.post("/api/v1/toolkits", json={**SMALL, "practice_name": "After An Idle Death"})
+        assert response.status_code == 200 and response.data.startswith(b"%PDF-")
     finally:
         app.extensions["toolkit_rendering"]["worker"].close()
 

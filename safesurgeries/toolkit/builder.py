@@ -43,13 +43,6 @@ def chosen_languages(details: PracticeDetails) -> list[languages.Language]:
     return [languages.catalogue()[code] for code in details.languages]
 
 
-@functools.cache
-def section_ids() -> tuple[str, ...]:
-    """The ids of the sections in _sections.html, and the references."""
-    return (*(section_id for section_id, _ in environment().get_template("_sections.html").module.sections),
-            "references")
-
-
 def month_year(day: dt.date) -> str:
     return f"{day:%B} {day.year}"
 
@@ -77,14 +70,10 @@ def qr_svg(url: str) -> Markup:
 
 
 def toolkit_html(details: PracticeDetails, edition: Edition, today: dt.date | None = None,
-                 preview_stylesheet: str | None = None, placeholders: dict[str, int] | None = None) -> str:
-    """Render the whole toolkit as one HTML document; a preview in the browser links its stylesheet.
-
-    placeholders: section id -> page count, for sections to leave as blank pages (see composer.py).
-    """
+                 preview_stylesheet: str | None = None) -> str:
+    """Render the whole toolkit as one HTML document; a preview in the browser links its stylesheet."""
     public_url = public_page_url(details, edition)
     return environment().get_template("toolkit.html").render(
-        placeholders=placeholders or {},
         public_url=public_url,
         certificate_qr=qr_svg(public_url) if public_url else None,
         practice=details,
@@ -124,7 +113,7 @@ def check_fonts(details: PracticeDetails) -> None:
 
 
 def build_toolkit(details: PracticeDetails, edition: Edition, today: dt.date | None = None) -> bytes:
-    """Render the toolkit PDF for one practice, all in one layout: the plain render the fast path must equal."""
+    """Render the toolkit PDF for one practice."""
     check_fonts(details)
     return renderer.render_pdf(toolkit_html(details, edition, today), [toolkit_css(), language_css()])
 

@@ -1,19 +1,22 @@
-"""A warm render process beside each web worker, so that a render that dies costs one request, not the worker.
+"""A warm render process beside each web worker, so that a render that dies or hangs costs one request, not the worker.
 
-Each web process keeps one child process (concurrent.futures) that lays out and writes PDFs. It warms
-up when it starts (fonts, stylesheets, the fixed sections' pages), off the request path. If it dies in
-the middle of a render (killed, out of memory, a crash in a C library) the request gets a clear
-RenderWorkerLost, and the next request starts a fresh child.
+Each web process keeps one child process that lays out and writes PDFs, one at a time. It warms up when it
+starts (fonts, stylesheets), off the request path. If it dies in the middle of a render (killed, out of
+memory, a crash in a C library) the request gets RenderWorkerLost; if a render runs past RENDER_TIMEOUT
+seconds the child is killed and the request gets RenderTimedOut. Either way the next request starts a
+fresh child.
+
+A multiprocessing.Process and a Pipe, not concurrent.futures: a ProcessPoolExecutor cannot kill a worker
+that hangs, and a hung render is exactly the case this module is for.
 """
 
 import datetime as dt
 import logging
 import multiprocessing
 import threading
-from concurrent.futures import ProcessPoolExecutor
-from concurrent.futures.process import BrokenProcessPool
+from multiprocessing.connection import Connection
 
-from . import composer
+from . import builder
 from .builder import Edition
 from .details import PracticeDetails
 
@@ -27,49 +30,103 @@ class RenderWorkerLost(RuntimeError):
     """The render process stopped before it finished this toolkit."""
 
 
+class RenderTimedOut(RenderWorkerLost):
+    """The render took longer than RENDER_TIMEOUT, so its process was stopped."""
+
+
 def warm_up(edition: Edition) -> None:
-    """Render a sample toolkit: loads the fonts, parses the stylesheets and lays out the fixed sections."""
-    composer.build_toolkit_fast(SAMPLE, edition)
+    """Render a sample toolkit: loads the fonts and parses the stylesheets."""
+    builder.build_toolkit(SAMPLE, edition)
 
 
-def _render(details: PracticeDetails, edition: Edition, today: dt.date) -> bytes:
-    return composer.build_toolkit_fast(details, edition, today)
+def _serve(connection: Connection, edition: Edition, warm: bool) -> None:
+    """The child process: say "ready" once warm, then render each (details, today) it is sent."""
+    if warm:
+        warm_up(edition)
+    connection.send(("ready", None))
+    while True:
+        try:
+            details, today = connection.recv()
+        except EOFError:  # the web process has gone
+            return
+        try:
+            connection.send(("pdf", builder.build_toolkit(details, edition, today)))
+        except Exception as error:  # handed to the web process, which raises it for the request
+            connection.send(("error", error))
 
 
 class RenderWorker:
-    """One warm child process; replaced when it dies."""
+    """One warm child process; replaced when it dies or hangs."""
 
-    def __init__(self, edition: Edition, warm: bool = True):
+    def __init__(self, edition: Edition, warm: bool = True, timeout: float = 60.0):
         self.edition = edition
         self.warm = warm
-        self._lock = threading.Lock()
-        self._pool = self._start()
+        self.timeout = timeout
+        self._lock = threading.Lock()  # the child renders one toolkit at a time; requests queue here
+        self._start()
 
-    def _start(self) -> ProcessPoolExecutor:
+    def _start(self) -> None:
         # spawn, not fork: the web process may have threads (a fork would copy their held locks).
-        pool = ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("spawn"),
-                                   initializer=warm_up if self.warm else None,
-                                   initargs=(self.edition,) if self.warm else ())
-        self._started = pool.submit(int)  # start the process (and its warm-up) now, not at the first request
-        return pool
+        context = multiprocessing.get_context("spawn")
+        self._connection, child_end = context.Pipe()
+        self._process = context.Process(target=_serve, args=(child_end, self.edition, self.warm),
+                                        name="toolkit-render", daemon=True)
+        self._process.start()
+        child_end.close()
+        self._ready = False
+
+    def _stop(self) -> None:
+        self._process.kill()
+        self._process.join(timeout=10)
+        self._connection.close()
+
+    def _replace(self) -> None:
+        self._stop()
+        self._start()
+
+    def _wait_until_ready(self) -> None:
+        """Wait for the child's "ready" (its warm-up has no time limit: it is off the request path)."""
+        if not self._ready:
+            try:
+                self._connection.recv()
+            except (EOFError, OSError):
+                self._replace()
+                raise RenderWorkerLost("The PDF could not be made because the process making it stopped. "
+                                       "Please try again in a moment.") from None
+            self._ready = True
 
     def wait_until_started(self) -> None:
         """Block until the render process has started and warmed up."""
-        self._started.result()
+        with self._lock:
+            self._wait_until_ready()
 
     def render(self, details: PracticeDetails, today: dt.date) -> bytes:
+        """The toolkit's PDF, made in the child. Raises RenderWorkerLost or RenderTimedOut, or the render's own error."""
         with self._lock:
-            pool = self._pool
-        try:
-            return pool.submit(_render, details, self.edition, today).result()
-        except BrokenProcessPool:
-            log.error("The render process stopped during a render; starting a new one.")
-            with self._lock:
-                if self._pool is pool:
-                    self._pool = self._start()
-            pool.shutdown(wait=False)
-            raise RenderWorkerLost("The PDF could not be made because the process making it stopped. "
-                                   "Please try again in a moment.") from None
+            if not self._process.is_alive():  # died while idle: start again quietly
+                log.warning("The render process had stopped (exit code %s); starting a new one.",
+                            self._process.exitcode)
+                self._replace()
+            self._wait_until_ready()
+            try:
+                self._connection.send((details, today))
+                finished = self._connection.poll(self.timeout)
+                kind, value = self._connection.recv() if finished else ("timeout", None)
+            except (EOFError, OSError):
+                kind, value = "lost", None
+            if kind == "pdf":
+                return value
+            if kind == "error":
+                raise value
+            self._replace()
+        if kind == "timeout":
+            log.error("A render took longer than %s s; its process was stopped.", self.timeout)
+            raise RenderTimedOut(f"Making the PDF took longer than {self.timeout:g} seconds, so it was stopped. "
+                                 "Please try again in a moment.")
+        log.error("The render process stopped during a render; a new one has been started.")
+        raise RenderWorkerLost("The PDF could not be made because the process making it stopped. "
+                               "Please try again in a moment.")
 
     def close(self) -> None:
-        self._pool.shutdown(wait=False, cancel_futures=True)
+        with self._lock:
+            self._stop()

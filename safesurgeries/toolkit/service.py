@@ -1,8 +1,8 @@
 """What the web views, the API and the CLI share: the edition from config, and one build call.
 
 A toolkit comes from the PDF cache when the same details, edition, date, templates, fonts and WeasyPrint
-were rendered before; otherwise from the fast path (composer.py), in the warm render process when
-RENDER_PROCESS is on, and it is then stored in the cache.
+were rendered before; otherwise it is rendered, in the warm render process when RENDER_PROCESS is on, and
+then stored in the cache.
 """
 
 import datetime as dt
@@ -10,11 +10,15 @@ import threading
 
 from flask import Flask, current_app
 
-from . import composer, languages, pdf_cache, render_workers
-from .builder import Edition, check_fonts
+from . import languages, pdf_cache, render_workers
+from .builder import Edition, build_toolkit, check_fonts
 from .details import PracticeDetails
 from .pdf_cache import PdfCache, cache_key
 from .render_workers import RenderWorker
+
+# Renders in the web process itself (RENDER_PROCESS off) run one at a time: they are CPU-bound, and
+# WeasyPrint's shared FontConfiguration is not documented as safe to use from several threads at once.
+_in_process_render = threading.Lock()
 
 
 def edition_for(app: Flask) -> Edition:
@@ -30,9 +34,10 @@ def init_rendering(app: Flask) -> None:
     state = {"cache": PdfCache(app.config["PDF_CACHE_DIR"], app.config["PDF_CACHE_MAX_MB"] * 1024 * 1024),
              "worker": None}
     if app.config["RENDER_PROCESS"]:
-        state["worker"] = RenderWorker(edition_for(app), warm=app.config["RENDER_WARM_UP"])
+        state["worker"] = RenderWorker(edition_for(app), warm=app.config["RENDER_WARM_UP"],
+                                       timeout=app.config["RENDER_TIMEOUT"])
     elif app.config["RENDER_WARM_UP"]:
-        # Off the request path: a request that comes first waits for this one render at most (composer's lock).
+        # Off the request path: a request that comes first waits for this one render at most.
         state["warm_up"] = threading.Thread(target=_warm_up_here, args=(edition_for(app),),
                                             name="toolkit-warm-up", daemon=True)
         state["warm_up"].start()
@@ -47,7 +52,8 @@ def _warm_up_lookups() -> None:
 
 def _warm_up_here(edition: Edition) -> None:
     _warm_up_lookups()
-    render_workers.warm_up(edition)
+    with _in_process_render:
+        render_workers.warm_up(edition)
 
 
 def wait_until_warm(app: Flask) -> None:
@@ -64,7 +70,7 @@ def wait_until_warm(app: Flask) -> None:
 def build_for_app(details: PracticeDetails, today: dt.date | None = None) -> bytes:
     """Build a toolkit with the running app's edition settings: from the cache, or rendered and cached.
 
-    Raises builder.MissingFontError, or RenderWorkerLost if the render process died during the render.
+    Raises builder.MissingFontError, or RenderWorkerLost (or RenderTimedOut) if the render process died or hung.
     """
     check_fonts(details)
     state = current_app.extensions["toolkit_rendering"]
@@ -76,6 +82,7 @@ def build_for_app(details: PracticeDetails, today: dt.date | None = None) -> byt
     if state["worker"] is not None:
         pdf = state["worker"].render(details, today)
     else:
-        pdf = composer.build_toolkit_fast(details, edition, today)
+        with _in_process_render:
+            pdf = build_toolkit(details, edition, today)
     cache.put(key, pdf)
     return pdf
