@@ -106,89 +106,87 @@ def test_disk_full_while_caching_still_serves_the_pdf_and_caching_resumes_when_s
     assert cached_pdfs(cache_dir)[0].read_bytes() == response.data
 
 
-def test_render_process_killed_mid_render_is_a_clear_503_and_the_next_request_works(
-        tmp_path, monkeypatch, postcode_index_file):
+@pytest.fixture
+def render_app(tmp_path, monkeypatch, postcode_index_file):
+    """An app that renders in its own render process; call it with any settings, then find that process."""
     monkeypatch.setenv("SAFESURGERIES_INSTANCE_PATH", str(tmp_path / "instance"))
     before = set(multiprocessing.active_children())
-    app = create_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI": "sqlite://", "RENDER_PROCESS": True})
+    apps = []
+
+    def make(**settings):
+        apps.append(create_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI": "sqlite://", "RENDER_PROCESS": True,
+                                **settings}))
+        return apps[-1]
+
+    make.render_processes = lambda: set(multiprocessing.active_children()) - before
+    yield make
+    for app in apps:
+        app.extensions["toolkit_rendering"]["worker"].close()
+
+
+def test_render_process_killed_mid_render_is_a_clear_503_and_the_next_request_works(render_app):
+    app = render_app()
     client = app.test_client()
     cache_dir = Path(app.config["PDF_CACHE_DIR"])
-    try:
-        assert client.post("/api/v1/toolkits", json=SMALL).status_code == 200  # the render process is up
-        (render_process,) = set(multiprocessing.active_children()) - before
+    assert client.post("/api/v1/toolkits", json=SMALL).status_code == 200  # the render process is up
+    (render_process,) = render_app.render_processes()
 
-        # Every language: a render of many seconds, so the kill lands in the middle of it.
-        every_language = {**SMALL, "practice_name": "Killed Mid Render", "languages": ["ar", "bn", "zh-Hans", "ur", "fa",
-                          "ta", "ti", "am", "ps", "ckb", "gu", "pa-Guru", "ru", "uk", "pl", "ro", "so", "tr"]}
-        result = {}
-        request = threading.Thread(target=lambda: result.update(
-            response=client.post("/api/v1/toolkits", json=every_language)))
-        request.start()
-        time.sleep(1.0)
-        assert request.is_alive(), "the render finished before it could be killed"
-        render_process.kill()  # SIGKILL: no chance to clean up
-        request.join(timeout=60)
+    # Every language: a render of many seconds, so the kill lands in the middle of it.
+    every_language = {**SMALL, "practice_name": "Killed Mid Render", "languages": ["ar", "bn", "zh-Hans", "ur", "fa",
+                      "ta", "ti", "am", "ps", "ckb", "gu", "pa-Guru", "ru", "uk", "pl", "ro", "so", "tr"]}
+    result = {}
+    request = threading.Thread(target=lambda: result.update(
+        response=client.post("/api/v1/toolkits", json=every_language)))
+    request.start()
+    time.sleep(1.0)
+    assert request.is_alive(), "the render finished before it could be killed"
+    render_process.kill()  # SIGKILL: no chance to clean up
+    request.join(timeout=60)
 
-        response = result["response"]
-        assert response.status_code == 503
-        assert response.get_json()["error"] == "Service Unavailable"
-        assert "try again" in response.get_json()["message"]
-        assert render_process.exitcode == -signal.SIGKILL
-        assert len(cached_pdfs(cache_dir)) == 1 and leftovers(cache_dir) == []  # only the first, whole PDF
+    response = result["response"]
+    assert response.status_code == 503
+    assert response.get_json()["error"] == "Service Unavailable"
+    assert "try again" in response.get_json()["message"]
+    assert render_process.exitcode == -signal.SIGKILL
+    assert len(cached_pdfs(cache_dir)) == 1 and leftovers(cache_dir) == []  # only the first, whole PDF
 
-        after = client.post("/api/v1/toolkits", json={**SMALL, "practice_name": "After The Crash"})
-        assert after.status_code == 200 and after.data.startswith(b"%PDF-")
-    finally:
-        app.extensions["toolkit_rendering"]["worker"].close()
+    after = client.post("/api/v1/toolkits", json={**SMALL, "practice_name": "After The Crash"})
+    assert after.status_code == 200 and after.data.startswith(b"%PDF-")
 
 
-def test_a_render_that_hangs_is_stopped_at_the_timeout_and_the_next_request_works(
-        tmp_path, monkeypatch, postcode_index_file):
-    monkeypatch.setenv("SAFESURGERIES_INSTANCE_PATH", str(tmp_path / "instance"))
-    before = set(multiprocessing.active_children())
-    app = create_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI": "sqlite://", "RENDER_PROCESS": True,
-                      "RENDER_TIMEOUT": 3})
+def test_a_render_that_hangs_is_stopped_at_the_timeout_and_the_next_request_works(render_app):
+    app = render_app(RENDER_TIMEOUT=3)
     client = app.test_client()
     cache_dir = Path(app.config["PDF_CACHE_DIR"])
-    try:
-        assert client.post("/api/v1/toolkits", json=SMALL).status_code == 200  # the render process is up
-        (render_process,) = set(multiprocessing.active_children()) - before
-        os.kill(render_process.pid, signal.SIGSTOP)  # a real hang: alive, holding its work, making no progress
+    assert client.post("/api/v1/toolkits", json=SMALL).status_code == 200  # the render process is up
+    (render_process,) = render_app.render_processes()
+    os.kill(render_process.pid, signal.SIGSTOP)  # a real hang: alive, holding its work, making no progress
 
-        started = time.monotonic()
-        response = client.post("/api/v1/toolkits", json={**SMALL, "practice_name": "Hung Render Surgery"})
-        waited = time.monotonic() - started
-        assert response.status_code == 503
-        assert response.get_json() == {
-            "error": "Service Unavailable",
-            "message": "Making the PDF took longer than 3 seconds, so it was stopped. Please try again in a moment."}
-        assert waited >= 3  # it waited for the timeout, not less
-        render_process.join(timeout=10)
-        assert render_process.exitcode == -signal.SIGKILL  # stopped for good, not left frozen
-        assert len(cached_pdfs(cache_dir)) == 1 and leftovers(cache_dir) == []
+    started = time.monotonic()
+    response = client.post("/api/v1/toolkits", json={**SMALL, "practice_name": "Hung Render Surgery"})
+    waited = time.monotonic() - started
+    assert response.status_code == 503
+    assert response.get_json() == {
+        "error": "Service Unavailable",
+        "message": "Making the PDF took longer than 3 seconds, so it was stopped. Please try again in a moment."}
+    assert waited >= 3  # it waited for the timeout, not less
+    render_process.join(timeout=10)
+    assert render_process.exitcode == -signal.SIGKILL  # stopped for good, not left frozen
+    assert len(cached_pdfs(cache_dir)) == 1 and leftovers(cache_dir) == []
 
-        after = client.post("/api/v1/toolkits", json={**SMALL, "practice_name": "After The Hang"})
-        assert after.status_code == 200 and after.data.startswith(b"%PDF-")
-        assert len(set(multiprocessing.active_children()) - before) == 1  # one render process, the new one
-    finally:
-        app.extensions["toolkit_rendering"]["worker"].close()
+    after = client.post("/api/v1/toolkits", json={**SMALL, "practice_name": "After The Hang"})
+    assert after.status_code == 200 and after.data.startswith(b"%PDF-")
+    assert len(render_app.render_processes()) == 1  # the new one; the hung one is gone
 
 
-def test_a_render_process_that_died_while_idle_is_replaced_without_a_failed_request(
-        tmp_path, monkeypatch, postcode_index_file):
-    monkeypatch.setenv("SAFESURGERIES_INSTANCE_PATH", str(tmp_path / "instance"))
-    before = set(multiprocessing.active_children())
-    app = create_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI": "sqlite://", "RENDER_PROCESS": True})
-    client = app.test_client()
-    try:
-        assert client.post("/api/v1/toolkits", json=SMALL).status_code == 200
-        (render_process,) = set(multiprocessing.active_children()) - before
-        render_process.kill()  # the out-of-memory killer, say, between two requests
-        render_process.join(timeout=10)
-        response = client.post("/api/v1/toolkits", json={**SMALL, "practice_name": "After An Idle Death"})
-        assert response.status_code == 200 and response.data.startswith(b"%PDF-")
-    finally:
-        app.extensions["toolkit_rendering"]["worker"].close()
+def test_a_render_process_that_died_while_idle_is_replaced_without_a_failed_request(render_app):
+    client = render_app().test_client()
+    assert client.post("/api/v1/toolkits", json=SMALL).status_code == 200
+    (render_process,) = render_app.render_processes()
+    render_process.kill()  # the out-of-memory killer, say, between two requests
+    render_process.join(timeout=10)
+    response = client.post("/api/v1/toolkits", json={**SMALL, "practice_name": "After An Idle Death"})
+    assert response.status_code == 200 and response.data.startswith(b"%PDF-")
 
 
 def test_a_partial_file_left_by_a_killed_process_is_removed_when_the_app_starts(tmp_path, monkeypatch):

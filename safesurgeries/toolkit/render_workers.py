@@ -84,21 +84,34 @@ class RenderWorker:
         self._stop()
         self._start()
 
-    def _wait_until_ready(self) -> None:
-        """Wait for the child's "ready" (its warm-up has no time limit: it is off the request path)."""
-        if not self._ready:
-            try:
-                self._connection.recv()
-            except (EOFError, OSError):
-                self._replace()
-                raise RenderWorkerLost("The PDF could not be made because the process making it stopped. "
-                                       "Please try again in a moment.") from None
-            self._ready = True
+    def _lost(self) -> RenderWorkerLost:
+        self._replace()
+        log.error("The render process stopped during a render; a new one has been started.")
+        return RenderWorkerLost("The PDF could not be made because the process making it stopped. "
+                                "Please try again in a moment.")
+
+    def _timed_out(self) -> RenderTimedOut:
+        self._replace()
+        log.error("A render took longer than %s s; its process was stopped and a new one started.", self.timeout)
+        return RenderTimedOut(f"Making the PDF took longer than {self.timeout:g} seconds, so it was stopped. "
+                              "Please try again in a moment.")
+
+    def _wait_until_ready(self, timeout: float | None) -> None:
+        """Wait for the child's "ready" after its warm-up (no limit at start-up, off the request path)."""
+        if self._ready:
+            return
+        if timeout is not None and not self._connection.poll(timeout):
+            raise self._timed_out()
+        try:
+            self._connection.recv()
+        except (EOFError, OSError):
+            raise self._lost() from None
+        self._ready = True
 
     def wait_until_started(self) -> None:
         """Block until the render process has started and warmed up."""
         with self._lock:
-            self._wait_until_ready()
+            self._wait_until_ready(timeout=None)
 
     def render(self, details: PracticeDetails, today: dt.date) -> bytes:
         """The toolkit's PDF, made in the child. Raises RenderWorkerLost or RenderTimedOut, or the render's own error."""
@@ -107,25 +120,17 @@ class RenderWorker:
                 log.warning("The render process had stopped (exit code %s); starting a new one.",
                             self._process.exitcode)
                 self._replace()
-            self._wait_until_ready()
+            self._wait_until_ready(timeout=self.timeout)  # a new process's warm-up counts towards the limit
             try:
                 self._connection.send((details, today))
-                finished = self._connection.poll(self.timeout)
-                kind, value = self._connection.recv() if finished else ("timeout", None)
+                if not self._connection.poll(self.timeout):
+                    raise self._timed_out()
+                kind, value = self._connection.recv()
             except (EOFError, OSError):
-                kind, value = "lost", None
-            if kind == "pdf":
-                return value
-            if kind == "error":
-                raise value
-            self._replace()
-        if kind == "timeout":
-            log.error("A render took longer than %s s; its process was stopped.", self.timeout)
-            raise RenderTimedOut(f"Making the PDF took longer than {self.timeout:g} seconds, so it was stopped. "
-                                 "Please try again in a moment.")
-        log.error("The render process stopped during a render; a new one has been started.")
-        raise RenderWorkerLost("The PDF could not be made because the process making it stopped. "
-                               "Please try again in a moment.")
+                raise self._lost() from None
+        if kind == "error":
+            raise value
+        return value
 
     def close(self) -> None:
         with self._lock:
