@@ -10,9 +10,13 @@ import threading
 import time
 from pathlib import Path
 
+import flask_migrate
 import pytest
+from bs4 import BeautifulSoup
 
+from conftest import UNTHROTTLED, pdf_pages
 from safesurgeries import create_app
+from test_toolkit_web import form_data, kept_fields
 
 SMALL = {"practice_name": "Cache Lane Surgery", "address_lines": ["1 Cache Lane"], "postcode": "N1 9GU"}
 
@@ -114,9 +118,13 @@ def render_app(tmp_path, monkeypatch, postcode_index_file):
     apps = []
 
     def make(**settings):
-        apps.append(create_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI": "sqlite://", "RENDER_PROCESS": True,
-                                **settings}))
-        return apps[-1]
+        app = create_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'site.db'}",
+                          "POSTCODE_INDEX": str(postcode_index_file), "RENDER_PROCESS": True, **UNTHROTTLED,
+                          **settings})
+        with app.app_context():
+            flask_migrate.upgrade()  # the form's page looks up practices
+        apps.append(app)
+        return app
 
     make.render_processes = lambda: set(multiprocessing.active_children()) - before
     yield make
@@ -146,7 +154,7 @@ def test_render_process_killed_mid_render_is_a_clear_503_and_the_next_request_wo
     response = result["response"]
     assert response.status_code == 503
     assert response.get_json()["error"] == "Service Unavailable"
-    assert "try again" in response.get_json()["message"]
+    assert "try again" in response.get_json()["message"] and response.headers["Retry-After"] == "10"
     assert render_process.exitcode == -signal.SIGKILL
     assert len(cached_pdfs(cache_dir)) == 1 and leftovers(cache_dir) == []  # only the first, whole PDF
 
@@ -169,6 +177,7 @@ def test_a_render_that_hangs_is_stopped_at_the_timeout_and_the_next_request_work
     assert response.get_json() == {
         "error": "Service Unavailable",
         "message": "Making the PDF took longer than 3 seconds, so it was stopped. Please try again in a moment."}
+    assert response.headers["Retry-After"] == "10"
     assert waited >= 3  # it waited for the timeout, not less
     render_process.join(timeout=10)
     assert render_process.exitcode == -signal.SIGKILL  # stopped for good, not left frozen
@@ -201,3 +210,23 @@ def test_a_partial_file_left_by_a_killed_process_is_removed_when_the_app_starts(
     create_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI": "sqlite://", "PDF_CACHE_DIR": str(cache_dir)})
     assert not stale.exists()
     assert fresh.exists()  # another worker may be writing it now
+
+
+def test_the_form_keeps_every_detail_when_a_render_hangs_and_the_same_button_then_works(
+        render_app, csrf_token_from):
+    client = render_app(RENDER_TIMEOUT=3).test_client()
+    token = csrf_token_from(client.get("/toolkit").data)
+    assert client.post("/toolkit/download", data=form_data(token)).status_code == 200  # the render process is up
+    (render_process,) = render_app.render_processes()
+    os.kill(render_process.pid, signal.SIGSTOP)
+
+    response = client.post("/toolkit/download", data=form_data(token, practice_name="Hung Form Surgery"))
+    assert response.status_code == 503 and response.headers["Retry-After"] == "10"
+    page = BeautifulSoup(response.data, "html.parser")
+    assert "Making the PDF took longer than 3 seconds" in page.find(id="error-summary").get_text()
+    kept = kept_fields(page)
+    assert kept["practice_name"] == ["Hung Form Surgery"]
+
+    again = client.post("/toolkit/download", data=kept)  # the visitor presses Download PDF again
+    assert again.status_code == 200 and again.mimetype == "application/pdf"
+    assert "Hung Form Surgery" in " ".join(pdf_pages(again.data))

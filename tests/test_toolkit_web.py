@@ -3,6 +3,7 @@
 from bs4 import BeautifulSoup
 
 from conftest import PRACTICE, pdf_pages
+from safesurgeries.toolkit import languages
 
 
 def form_data(token: str, **overrides) -> dict:
@@ -91,3 +92,28 @@ def test_toolkit_stylesheet_is_served_for_the_preview(client):
     response = client.get("/toolkit/toolkit.css")
     assert response.mimetype == "text/css"
     assert b'[lang="ur"] { font-family: "Noto Nastaliq Urdu"' in response.data
+
+
+def kept_fields(page: BeautifulSoup) -> dict:
+    """The details the preview page's Download button would send again."""
+    fields = {}
+    for field in page.find("form", action="/toolkit/download").find_all("input"):
+        fields.setdefault(field["name"], []).append(field["value"])
+    return fields
+
+
+def test_a_pdf_that_cannot_be_made_brings_back_the_preview_with_the_reason_and_every_detail(
+        client, csrf_token_from, monkeypatch):
+    monkeypatch.setattr(languages, "installed_font_families", lambda: frozenset({"Noto Sans"}))
+    token = csrf_token_from(client.get("/toolkit").data)
+    response = client.post("/toolkit/download", data=form_data(token, languages=["ti"]))
+    assert response.status_code == 503
+    page = BeautifulSoup(response.data, "html.parser")
+    assert page.title.string.startswith("Error:")
+    summary = page.find(id="error-summary")
+    assert summary["role"] == "alert" and summary["tabindex"] == "-1"  # site.js moves focus to it
+    assert "The PDF was not made" in summary.get_text()
+    assert "Tigrinya needs the font 'Noto Sans Ethiopic'" in summary.get_text()
+    kept = kept_fields(page)
+    assert kept["practice_name"] == [PRACTICE["practice_name"]] and kept["languages"] == ["ti"]
+    assert kept["postcode"] == [PRACTICE["postcode"]] and kept["csrf_token"]

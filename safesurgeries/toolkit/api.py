@@ -4,7 +4,7 @@ from flask import Blueprint, jsonify, request
 
 from . import builder, languages
 from .details import DetailsError, parse_details
-from .render_workers import RenderWorkerLost
+from .render_workers import RETRY_AFTER_SECONDS, RenderWorkerLost
 from .service import build_for_app
 from .views import pdf_response
 
@@ -24,8 +24,10 @@ def create_toolkit():
                        errors=error.errors), 422
     try:
         pdf = build_for_app(details)
-    except (builder.MissingFontError, RenderWorkerLost) as error:
+    except builder.MissingFontError as error:
         return jsonify(error="Service Unavailable", message=str(error)), 503
+    except RenderWorkerLost as error:  # passing trouble: say when to try again
+        return jsonify(error="Service Unavailable", message=str(error)), 503, {"Retry-After": RETRY_AFTER_SECONDS}
     return pdf_response(pdf, builder.download_name(details))
 
 

@@ -26,6 +26,10 @@ SAMPLE = PracticeDetails(practice_name="Warm-up Surgery", ods_code="A00000", add
                          postcode="SE1 7PB", phone="020 7946 0000", languages=("en", "ar", "bn", "zh-Hans"))
 
 
+# What a 503 for a lost or timed-out render tells the client: a fresh render process is warm by then.
+RETRY_AFTER_SECONDS = "10"
+
+
 class RenderWorkerLost(RuntimeError):
     """The render process stopped before it finished this toolkit."""
 

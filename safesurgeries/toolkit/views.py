@@ -5,7 +5,7 @@ from flask import Blueprint, Response, render_template, request, url_for
 from ..practices.directory import finder_results
 from . import builder, languages
 from .forms import ToolkitForm
-from .render_workers import RenderWorkerLost
+from .render_workers import RETRY_AFTER_SECONDS, RenderWorkerLost
 from .service import build_for_app, current_edition
 
 bp = Blueprint("toolkit", __name__, url_prefix="/toolkit")
@@ -36,14 +36,20 @@ def change():
     return _form_page(ToolkitForm())
 
 
+def _preview_page(form: ToolkitForm, problem: str | None = None):
+    """The preview; with a problem (the PDF was not made), that message first, and every detail still there."""
+    toolkit_html = builder.toolkit_html(form.details, current_edition(),
+                                        preview_stylesheet=url_for("toolkit.toolkit_stylesheet", _external=True))
+    return render_template("toolkit/preview.html", form=form, details=form.details, toolkit_html=toolkit_html,
+                           problem=problem)
+
+
 @bp.post("/preview")
 def preview():
     form = ToolkitForm()
     if not form.validate():
         return _form_page(form, 422)
-    toolkit_html = builder.toolkit_html(form.details, current_edition(),
-                                        preview_stylesheet=url_for("toolkit.toolkit_stylesheet", _external=True))
-    return render_template("toolkit/preview.html", form=form, details=form.details, toolkit_html=toolkit_html)
+    return _preview_page(form)
 
 
 @bp.post("/download")
@@ -53,8 +59,10 @@ def download():
         return _form_page(form, 422)
     try:
         pdf = build_for_app(form.details)
-    except (builder.MissingFontError, RenderWorkerLost) as error:
-        return render_template("error.html", message=str(error)), 503
+    except builder.MissingFontError as error:
+        return _preview_page(form, problem=str(error)), 503
+    except RenderWorkerLost as error:  # passing trouble: say when to try again
+        return _preview_page(form, problem=str(error)), 503, {"Retry-After": RETRY_AFTER_SECONDS}
     return pdf_response(pdf, builder.download_name(form.details))
 
 
