@@ -46,7 +46,10 @@ def warm_up(edition: Edition) -> None:
 def _serve(connection: Connection, edition: Edition, warm: bool) -> None:
     """The child process: say "ready" once warm, then render each (details, today) it is sent."""
     if warm:
-        warm_up(edition)
+        try:
+            warm_up(edition)
+        except Exception:  # a sample language's font missing, say: still serve the toolkits that can be made
+            log.exception("The render process could not warm up; `safesurgeries doctor` checks the fonts.")
     connection.send(("ready", None))
     while True:
         try:
