@@ -15,9 +15,9 @@ from email.utils import make_msgid
 from pathlib import Path
 
 from flask import current_app, render_template
-from sqlalchemy import or_, update
+from sqlalchemy import or_
 
-from ..extensions import db
+from ..extensions import db, update_rows
 from ..practices.models import utcnow
 from .models import OutboxMessage
 
@@ -86,13 +86,11 @@ def send_due(now: dt.datetime | None = None) -> SendReport:
 
 
 def _claim(message_id: int, now: dt.datetime) -> bool:
-    result = db.session.execute(
-        update(OutboxMessage).execution_options(synchronize_session="fetch")
-        .where(OutboxMessage.id == message_id, OutboxMessage.sent_at.is_(None),
-               or_(OutboxMessage.claimed_until.is_(None), OutboxMessage.claimed_until < now))
-        .values(claimed_until=now + dt.timedelta(seconds=CLAIM_SECONDS)))
+    claimed = update_rows(OutboxMessage, OutboxMessage.id == message_id, OutboxMessage.sent_at.is_(None),
+                          or_(OutboxMessage.claimed_until.is_(None), OutboxMessage.claimed_until < now),
+                          claimed_until=now + dt.timedelta(seconds=CLAIM_SECONDS))
     db.session.commit()
-    return result.rowcount == 1
+    return claimed == 1
 
 
 def _email(message: OutboxMessage) -> EmailMessage:

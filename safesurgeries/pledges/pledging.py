@@ -9,10 +9,8 @@ import datetime as dt
 import secrets
 from dataclasses import dataclass
 
-from sqlalchemy import update
-
 from .. import audit, mail
-from ..extensions import db
+from ..extensions import db, update_rows
 from ..practices.directory import find_practice
 from ..practices.models import utcnow
 from .links import CONFIRM_MAX_AGE, BadLink, LinkClaim, link_url
@@ -78,11 +76,9 @@ def confirm(claim: LinkClaim, now: dt.datetime | None = None) -> str:
         return "used"
     if claim.expired(CONFIRM_MAX_AGE, now):
         return "expired"
-    result = db.session.execute(
-        update(Pledge).execution_options(synchronize_session="fetch").where(Pledge.id == pledge.id, Pledge.status == PledgeStatus.UNCONFIRMED,
-                             Pledge.link_nonce == claim.nonce)
-        .values(status=PledgeStatus.WAITING, confirmed_at=now, link_nonce=new_nonce()))
-    if result.rowcount != 1:
+    if update_rows(Pledge, Pledge.id == pledge.id, Pledge.status == PledgeStatus.UNCONFIRMED,
+                   Pledge.link_nonce == claim.nonce,
+                   status=PledgeStatus.WAITING, confirmed_at=now, link_nonce=new_nonce()) != 1:
         db.session.rollback()
         return "already"
     audit.record("pledge.confirmed", pledge, actor="contact", from_state=PledgeStatus.UNCONFIRMED,
@@ -97,11 +93,9 @@ def resend_confirmation(claim: LinkClaim, now: dt.datetime | None = None) -> str
     pledge = load_claimed(claim)
     if pledge.status is not PledgeStatus.UNCONFIRMED:
         return "already"
-    result = db.session.execute(
-        update(Pledge).execution_options(synchronize_session="fetch").where(Pledge.id == pledge.id, Pledge.status == PledgeStatus.UNCONFIRMED,
-                             Pledge.confirmation_sent_at <= now - RESEND_INTERVAL)
-        .values(confirmation_sent_at=now, link_nonce=new_nonce()))
-    if result.rowcount != 1:
+    if update_rows(Pledge, Pledge.id == pledge.id, Pledge.status == PledgeStatus.UNCONFIRMED,
+                   Pledge.confirmation_sent_at <= now - RESEND_INTERVAL,
+                   confirmation_sent_at=now, link_nonce=new_nonce()) != 1:
         db.session.rollback()
         return "too-soon"
     db.session.refresh(pledge)
@@ -118,14 +112,12 @@ def withdraw(claim: LinkClaim, now: dt.datetime | None = None) -> str:
     before = pledge.status
     if before not in (PledgeStatus.UNCONFIRMED, PledgeStatus.WAITING, PledgeStatus.APPROVED):
         return "already"
-    result = db.session.execute(
-        update(Pledge).execution_options(synchronize_session="fetch").where(Pledge.id == pledge.id, Pledge.status == before)
-        .values(status=PledgeStatus.WITHDRAWN, withdrawn_at=now))
-    if result.rowcount != 1:
+    if update_rows(Pledge, Pledge.id == pledge.id, Pledge.status == before,
+                   status=PledgeStatus.WITHDRAWN, withdrawn_at=now) != 1:
         db.session.rollback()
         return "already"
-    db.session.execute(update(Listing).execution_options(synchronize_session="fetch").where(Listing.pledge_id == pledge.id, Listing.active.is_(True))
-                       .values(active=False, unlisted_at=now, unlisted_reason="Withdrawn by the practice"))
+    update_rows(Listing, Listing.pledge_id == pledge.id, Listing.active.is_(True),
+                active=False, unlisted_at=now, unlisted_reason="Withdrawn by the practice")
     audit.record("pledge.withdrawn", pledge, actor="contact", from_state=before, to_state=PledgeStatus.WITHDRAWN)
     db.session.commit()
     return "withdrawn"

@@ -1,9 +1,7 @@
 """Admin-only domain actions: correct or unlist a listing, manage staff accounts."""
 
-from sqlalchemy import update
-
 from .. import audit
-from ..extensions import db
+from ..extensions import db, update_rows
 from ..pledges.models import Listing, Pledge, PledgeStatus
 from ..practices.models import utcnow
 from .accounts import AccountError
@@ -25,15 +23,13 @@ def edit_listing(listing: Listing, admin: StaffUser, display_name: str | None, d
 def unlist(listing_id: int, admin: StaffUser, reason: str) -> bool:
     """Take a listing down at once; False if it was not listed."""
     now = utcnow()
-    result = db.session.execute(update(Listing).execution_options(synchronize_session="fetch").where(Listing.id == listing_id, Listing.active.is_(True))
-                                .values(active=False, unlisted_at=now, unlisted_reason=reason[:200]))
-    if result.rowcount != 1:
+    if update_rows(Listing, Listing.id == listing_id, Listing.active.is_(True),
+                   active=False, unlisted_at=now, unlisted_reason=reason[:200]) != 1:
         db.session.rollback()
         return False
     listing = db.session.get(Listing, listing_id)
     if listing.pledge is not None and listing.pledge.status is PledgeStatus.APPROVED:
-        db.session.execute(update(Pledge).execution_options(synchronize_session="fetch").where(Pledge.id == listing.pledge_id)
-                           .values(status=PledgeStatus.WITHDRAWN, withdrawn_at=now))
+        update_rows(Pledge, Pledge.id == listing.pledge_id, status=PledgeStatus.WITHDRAWN, withdrawn_at=now)
     audit.record("listing.unlisted", listing, staff=admin, from_state="listed", to_state="unlisted", reason=reason[:200])
     db.session.commit()
     return True

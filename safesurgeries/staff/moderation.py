@@ -8,11 +8,11 @@ who decided. The decision, its listing, its audit entry and its e-mail commit to
 import datetime as dt
 from dataclasses import dataclass
 
-from sqlalchemy import or_, update
+from sqlalchemy import or_
 from sqlalchemy.exc import IntegrityError
 
 from .. import audit, mail
-from ..extensions import db
+from ..extensions import db, update_rows
 from ..pledges.links import link_url
 from ..pledges.models import Listing, Pledge, PledgeStatus, RejectionReason
 from ..practices.models import Practice, PracticeStatus, as_utc, utcnow
@@ -112,10 +112,8 @@ def _already_decided(pledge_id: int) -> Decision:
 def approve(pledge_id: int, reviewer: StaffUser, now: dt.datetime | None = None) -> Decision:
     """List the pledge's practice, once; the contact is e-mailed a withdrawal link."""
     now = now or utcnow()
-    claimed = db.session.execute(
-        update(Pledge).execution_options(synchronize_session="fetch").where(Pledge.id == pledge_id, Pledge.status == PledgeStatus.WAITING)
-        .values(status=PledgeStatus.APPROVED, decided_at=now, decided_by_id=reviewer.id))
-    if claimed.rowcount != 1:
+    if update_rows(Pledge, Pledge.id == pledge_id, Pledge.status == PledgeStatus.WAITING,
+                   status=PledgeStatus.APPROVED, decided_at=now, decided_by_id=reviewer.id) != 1:
         return _already_decided(pledge_id)
     pledge = db.session.get(Pledge, pledge_id)
     practice = pledge.practice or _practice_from_pledge(pledge)
@@ -160,11 +158,9 @@ def reject(pledge_id: int, reviewer: StaffUser, reason: RejectionReason, note: s
     note = (note or "").strip() or None
     if reason is RejectionReason.OTHER and not note:
         return Decision(False, "Say why in the note when the reason is 'Other'.")
-    claimed = db.session.execute(
-        update(Pledge).execution_options(synchronize_session="fetch").where(Pledge.id == pledge_id, Pledge.status == PledgeStatus.WAITING)
-        .values(status=PledgeStatus.REJECTED, decided_at=now, decided_by_id=reviewer.id,
-                rejection_reason=reason, rejection_note=note))
-    if claimed.rowcount != 1:
+    if update_rows(Pledge, Pledge.id == pledge_id, Pledge.status == PledgeStatus.WAITING,
+                   status=PledgeStatus.REJECTED, decided_at=now, decided_by_id=reviewer.id,
+                   rejection_reason=reason, rejection_note=note) != 1:
         return _already_decided(pledge_id)
     pledge = db.session.get(Pledge, pledge_id)
     audit.record("pledge.rejected", pledge, staff=reviewer, from_state=PledgeStatus.WAITING,
