@@ -18,14 +18,8 @@ def _form_page(form: PledgeForm, status: int = 200, find: str = "", found=()):
 @bp.get("")
 def form():
     """The empty form; ?find= searches the directory and ?practice= fills in a practice (works without JS)."""
-    find, found, practice = finder_results(request.args)
-    form = PledgeForm(formdata=None)
-    if practice is not None:
-        form.ods_code.data = practice.ods_code
-        form.practice_name.data = practice.name
-        form.address_lines.data = "\n".join(practice.address_lines)
-        form.postcode.data = practice.postcode
-    return _form_page(form, find=find, found=found)
+    find, found, chosen = finder_results(request.args)
+    return _form_page(PledgeForm(formdata=None, data=chosen), find=find, found=found)
 
 
 @bp.post("/check")

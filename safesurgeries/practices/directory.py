@@ -36,7 +36,12 @@ def search_practices(query: str, limit: int = SEARCH_LIMIT) -> list[Practice]:
     return list(db.session.scalars(statement))
 
 
-def finder_results(args) -> tuple[str, list[Practice], Practice | None]:
-    """For the forms' no-JavaScript finder: the search text (?find=), its matches, and the chosen practice (?practice=)."""
+def finder_results(args) -> tuple[str, list[Practice], dict | None]:
+    """For the forms' no-JavaScript finder: the search text (?find=), its matches, and the chosen practice
+    (?practice=) as a form's starting data (fields by name; a form takes those it has)."""
     find = args.get("find", "").strip()[:100]
-    return find, search_practices(find) if find else [], find_practice(args.get("practice", "")[:20])
+    practice = find_practice(args.get("practice", "")[:20])
+    chosen = practice and {"practice_name": practice.name, "ods_code": practice.ods_code,
+                           "address_lines": "\n".join(practice.address_lines), "postcode": practice.postcode,
+                           "phone": practice.phone}
+    return find, search_practices(find) if find else [], chosen

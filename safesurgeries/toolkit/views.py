@@ -19,15 +19,8 @@ def _form_page(form: ToolkitForm, status: int = 200, find: str = "", found=()):
 @bp.get("")
 def form():
     """The empty form; ?find= searches the directory and ?practice= fills in a practice (works without JS)."""
-    find, found, practice = finder_results(request.args)
-    form = ToolkitForm(formdata=None)
-    if practice is not None:
-        form.practice_name.data = practice.name
-        form.ods_code.data = practice.ods_code
-        form.address_lines.data = "\n".join(practice.address_lines)
-        form.postcode.data = practice.postcode
-        form.phone.data = practice.phone
-    return _form_page(form, find=find, found=found)
+    find, found, chosen = finder_results(request.args)
+    return _form_page(ToolkitForm(formdata=None, data=chosen), find=find, found=found)
 
 
 @bp.post("")
