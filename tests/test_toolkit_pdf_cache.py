@@ -16,7 +16,7 @@ from bs4 import BeautifulSoup
 
 from conftest import UNTHROTTLED, pdf_pages
 from safesurgeries import create_app
-from test_toolkit_web import form_data, kept_fields
+from toolkit_forms import form_data, kept_fields
 
 SMALL = {"practice_name": "Cache Lane Surgery", "address_lines": ["1 Cache Lane"], "postcode": "N1 9GU"}
 

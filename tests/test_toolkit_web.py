@@ -3,14 +3,8 @@
 from bs4 import BeautifulSoup
 
 from conftest import PRACTICE, pdf_pages
+from toolkit_forms import form_data, kept_fields
 from safesurgeries.toolkit import languages
-
-
-def form_data(token: str, **overrides) -> dict:
-    data = {**PRACTICE, "address_lines": "\n".join(PRACTICE["address_lines"]),
-            "care_of_address_lines": "\n".join(PRACTICE["care_of_address_lines"]), "csrf_token": token}
-    data.update(overrides)
-    return data
 
 
 def test_home_page_says_what_the_site_offers(client):
@@ -64,11 +58,7 @@ def test_preview_shows_the_toolkit_and_download_gives_the_pdf(client, csrf_token
     assert toolkit.find(id="reception") and toolkit.find(id="poster-bn")
     assert toolkit.find("link", rel="stylesheet")["href"].endswith("/toolkit/toolkit.css")
 
-    download_form = page.find("form", action="/toolkit/download")
-    fields = {}
-    for field in download_form.find_all("input"):
-        fields.setdefault(field["name"], []).append(field["value"])
-    download = client.post("/toolkit/download", data=fields)
+    download = client.post("/toolkit/download", data=kept_fields(page))
     assert download.status_code == 200 and download.mimetype == "application/pdf"
     assert 'filename="safe-surgeries-toolkit-Y99001.pdf"' in download.headers["Content-Disposition"]
     text = " ".join(pdf_pages(download.data))
@@ -92,14 +82,6 @@ def test_toolkit_stylesheet_is_served_for_the_preview(client):
     response = client.get("/toolkit/toolkit.css")
     assert response.mimetype == "text/css"
     assert b'[lang="ur"] { font-family: "Noto Nastaliq Urdu"' in response.data
-
-
-def kept_fields(page: BeautifulSoup) -> dict:
-    """The details the preview page's Download button would send again."""
-    fields = {}
-    for field in page.find("form", action="/toolkit/download").find_all("input"):
-        fields.setdefault(field["name"], []).append(field["value"])
-    return fields
 
 
 def test_a_pdf_that_cannot_be_made_brings_back_the_preview_with_the_reason_and_every_detail(
