@@ -98,16 +98,21 @@ SCHEMAS = {
                                            "description": "null for a district that crosses a border"}}},
     "LanguageList": {"type": "object", "required": ["languages"],
                      "properties": {"languages": {"type": "array", "items": {
-                         "type": "object", "required": ["code", "name", "native_name", "script", "direction", "reviewed"],
+                         "type": "object", "required": ["code", "name", "native_name", "script", "direction", "reviewed",
+                                      "review"],
                          "properties": {"code": {"type": "string"}, "name": {"type": "string"},
                                         "native_name": {"type": "string"}, "script": {"type": "string"},
                                         "direction": {"type": "string", "enum": ["ltr", "rtl"]},
-                                        "reviewed": {"type": "boolean"}}}}}},
+                                        "reviewed": {"type": "boolean"},
+                                        "review": {"type": "string"}}}}}},
     "PracticeDetails": {"type": "object", "required": ["practice_name", "address_lines", "postcode"],
                         "description": "The practice details contract; see the README.",
                         "properties": {"practice_name": {"type": "string"}, "ods_code": {"type": "string"},
                                        "address_lines": {"type": "array", "items": {"type": "string"}},
-                                       "postcode": {"type": "string"}, "phone": {"type": "string"},
+                                       "postcode": {"type": "string"},
+                                       "nation": {"type": "string", "enum": ["england", "scotland", "wales"],
+                                                  "description": "Optional: it must match the postcode's."},
+                                       "phone": {"type": "string"},
                                        "email": {"type": "string"}, "website": {"type": "string"},
                                        "contact_name": {"type": "string"}, "contact_role": {"type": "string"},
                                        "care_of_address_lines": {"type": "array", "items": {"type": "string"}},
@@ -172,11 +177,21 @@ def openapi_document() -> dict:
                                 "content": {"application/json": {"schema": _ref("PracticeDetails")}}},
                 "responses": {
                     "200": {"description": "The toolkit.",
+                            "headers": {
+                                "Toolkit-Nation": {"description": "Whose rules it states: england, scotland or wales.",
+                                                   "schema": {"type": "string"}},
+                                "Toolkit-Unreviewed-Languages": {
+                                    "description": "Comma-separated codes of its machine translations that no fluent "
+                                                   "speaker has reviewed yet (empty if none).",
+                                    "schema": {"type": "string"}}},
                             "content": {"application/pdf": {"schema": {"type": "string", "format": "binary"}}}},
                     "400": _error("The body is not a JSON object."),
                     "413": _error("The body is larger than 64 KB."),
-                    "422": _json(_ref("DetailsErrors"), "Some details are not right; `errors` maps fields to messages."),
-                    "503": _error("A chosen language's font is not installed on the server.")}}},
+                    "422": _json(_ref("DetailsErrors"), "Some details are not right; `errors` maps fields to messages. "
+                                                           "A practice in Northern Ireland also gets "
+                                                           "`nation`: there is no toolkit for it."),
+                    "503": _error("A chosen language's font is not installed on the server, or the postcode index "
+                                  "has not been built.")}}},
             "/api/v1/openapi.json": {"get": {
                 "summary": "This document.",
                 "responses": {"200": {"description": "The OpenAPI document.",
