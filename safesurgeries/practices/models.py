@@ -18,6 +18,9 @@ def as_utc(moment: dt.datetime) -> dt.datetime:
     return moment if moment.tzinfo else moment.replace(tzinfo=dt.timezone.utc)
 
 
+GP_PRACTICE_SETTING = 4  # epraccur's prescribing setting for a GP practice
+
+
 class PracticeStatus(enum.Enum):
     """ODS organisation status (epraccur field 13)."""
 
@@ -59,7 +62,7 @@ class Practice(db.Model):
 
     @property
     def is_open_gp_practice(self) -> bool:
-        return self.status is PracticeStatus.ACTIVE and self.prescribing_setting == 4
+        return self.status is PracticeStatus.ACTIVE and self.prescribing_setting == GP_PRACTICE_SETTING
 
     def public(self) -> dict:
         """The directory fields the practices API publishes."""
