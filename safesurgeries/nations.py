@@ -39,7 +39,8 @@ def from_grouping(code: str | None) -> str | None:
 def of_postcode(postcode: str | None, index=None) -> str | None:
     """The nation of a postcode from the postcode index (the app's, unless one is given), falling back to its
     district's for a postcode too new for the index; None when unknown, cross-border or the index is not built."""
-    from .postcodes import IndexMissing, NotAPostcode, parse_postcode, postcode_index  # the postcodes package imports this module
+    # Imported here: the postcodes package imports this module.
+    from .postcodes import IndexMissing, NotAPostcode, parse_postcode, postcode_index
 
     try:
         kind, name = parse_postcode(postcode or "")
