@@ -9,8 +9,8 @@ Revises: 0003
 """
 import logging
 
-from alembic import op
 import sqlalchemy as sa
+from alembic import op
 
 revision = '0004'
 down_revision = '0003'
