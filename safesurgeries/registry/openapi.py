@@ -6,6 +6,7 @@ answers' shapes against these schemas, so the document cannot drift from the cod
 
 import functools
 
+from .. import nations
 from .listings import MAX_LIMIT, MAX_RADIUS_KM
 from .regions import REGION_NAMES
 
@@ -28,6 +29,11 @@ def _query(name: str, description: str, schema: dict) -> dict:
 
 NULLABLE_STRING = {"type": "string", "nullable": True}
 NULLABLE_NUMBER = {"type": "number", "nullable": True}
+NATION = {"type": "string", "nullable": True, "enum": [*nations.ALL, None],
+          "description": "The UK nation whose GP registration rules apply; null when not known."}
+NOTICE = {"type": "string", "description": "Only when `near` (or a place in `q`) is in a nation where no practice "
+                                           "is listed: there are then no results, and this says which nations the "
+                                           "registry covers."}
 
 FILTERS = [
     _query("q", "Words from a practice's name, ODS code, postcode or address. A postcode or a town here "
@@ -37,6 +43,7 @@ FILTERS = [
     _query("radius_km", "Only listings within this many kilometres of `near`.",
            {"type": "number", "exclusiveMinimum": 0, "maximum": MAX_RADIUS_KM}),
     _query("region", "An NHS England region code.", {"type": "string", "enum": list(REGION_NAMES)}),
+    _query("nation", "Only listings in this UK nation.", {"type": "string", "enum": list(nations.ALL)}),
     _query("limit", "At most this many results (the first ones in the list's order).",
            {"type": "integer", "minimum": 1, "maximum": MAX_LIMIT}),
 ]
@@ -48,12 +55,12 @@ SCHEMAS = {
     "Surgery": {
         "type": "object",
         "required": ["ods_code", "name", "address_lines", "postcode", "latitude", "longitude", "phone", "region",
-                     "region_name", "listed_since", "last_confirmed"],
+                     "region_name", "nation", "listed_since", "last_confirmed"],
         "properties": {
             "ods_code": {"type": "string"}, "name": {"type": "string"},
             "address_lines": {"type": "array", "items": {"type": "string"}},
             "postcode": NULLABLE_STRING, "latitude": NULLABLE_NUMBER, "longitude": NULLABLE_NUMBER,
-            "phone": NULLABLE_STRING, "region": NULLABLE_STRING, "region_name": NULLABLE_STRING,
+            "phone": NULLABLE_STRING, "region": NULLABLE_STRING, "region_name": NULLABLE_STRING, "nation": NATION,
             "listed_since": {"type": "string", "format": "date"},
             "last_confirmed": {"type": "string", "format": "date"},
             "distance_km": {"type": "number", "description": "Only with `near`."},
@@ -65,11 +72,12 @@ SCHEMAS = {
                                    "count": {"type": "integer", "description": "How many are in this answer."},
                                    "total": {"type": "integer", "description": "How many match, before `limit`."},
                                    "demo": {"type": "boolean",
-                                            "description": "True while demo data (not real Safe Surgeries) is loaded."}}},
+                                            "description": "True while demo data (not real Safe Surgeries) is loaded."},
+                                   "notice": NOTICE}},
     "SurgeryCollection": {
         "type": "object", "required": ["type", "features", "count", "demo"],
         "properties": {"type": {"type": "string", "enum": ["FeatureCollection"]}, "count": {"type": "integer"},
-                       "demo": {"type": "boolean"},
+                       "demo": {"type": "boolean"}, "notice": NOTICE,
                        "features": {"type": "array", "items": {
                            "type": "object", "required": ["type", "geometry", "properties"],
                            "properties": {"type": {"type": "string", "enum": ["Feature"]},
@@ -80,11 +88,11 @@ SCHEMAS = {
                                                                                       "items": {"type": "number"}}}},
                                           "properties": _ref("Surgery")}}}}},
     "Practice": {"type": "object",
-                 "required": ["ods_code", "name", "address_lines", "postcode", "region", "latitude", "longitude",
-                              "phone", "status"],
+                 "required": ["ods_code", "name", "address_lines", "postcode", "region", "nation", "latitude",
+                              "longitude", "phone", "status"],
                  "properties": {"ods_code": {"type": "string"}, "name": {"type": "string"},
                                 "address_lines": {"type": "array", "items": {"type": "string"}},
-                                "postcode": NULLABLE_STRING, "region": NULLABLE_STRING,
+                                "postcode": NULLABLE_STRING, "region": NULLABLE_STRING, "nation": NATION,
                                 "latitude": NULLABLE_NUMBER, "longitude": NULLABLE_NUMBER,
                                 "phone": NULLABLE_STRING, "status": {"type": "string"}}},
     "PracticeList": {"type": "object", "required": ["practices"],
