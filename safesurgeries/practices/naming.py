@@ -12,6 +12,7 @@ is module-global state. A callback that fixes all of that decides every word its
 a split on spaces. `nameparser` cases people's names, not addresses.
 """
 
+import itertools
 import re
 import unicodedata
 from collections.abc import Sequence
@@ -19,34 +20,39 @@ from dataclasses import dataclass
 
 # Kept in capitals wherever they appear. Vowel-less ones (NHS, PCN, HMP, CCG...) need not be listed: a word
 # with no vowel is read as an acronym unless it is a known abbreviation below.
-ACRONYMS = frozenset("""
-    UK GP ICB MOD RAF HMP NHS PCN CCG ODS NE EA PO BFPO CIC UEA AQP OOH ENT WIC UTC UCC IUC YOI MIU
-    CAMHS ADHD COPD IAPT HIV BMA BMI SAS ICS ICP UHB GMS PMS APMS EMC ICO GPA MGP SMA FHP BHI BHF SEL
-    NEL UHPC LARC RUFC MKGP BLMK ELHC COVID EPUT ELFT NELFT NEAS DHU NDUC SCAS UHL NUH PRUH OHP ACC RAEI IRC
-""".split())
+ACRONYMS = frozenset({
+    "UK", "GP", "ICB", "MOD", "RAF", "HMP", "NHS", "PCN", "CCG", "ODS", "NE", "EA", "PO", "BFPO", "CIC", "UEA",
+    "AQP", "OOH", "ENT", "WIC", "UTC", "UCC", "IUC", "YOI", "MIU", "CAMHS", "ADHD", "COPD", "IAPT", "HIV", "BMA",
+    "BMI", "SAS", "ICS", "ICP", "UHB", "GMS", "PMS", "APMS", "EMC", "ICO", "GPA", "MGP", "SMA", "FHP", "BHI",
+    "BHF", "SEL", "NEL", "UHPC", "LARC", "RUFC", "MKGP", "BLMK", "ELHC", "COVID", "EPUT", "ELFT", "NELFT", "NEAS",
+    "DHU", "NDUC", "SCAS", "UHL", "NUH", "PRUH", "OHP", "ACC", "RAEI", "IRC"
+})
 # Acronyms written with a small letter.
 SPECIAL = {"GPS": "GPs", "GPSI": "GPwSI", "GPWSI": "GPwSI", "C/O": "c/o", "T/A": "t/a", "CO-OP": "Co-op",
            "CO-OPERATIVE": "Co-operative"}
 # Abbreviations and short words that are title-cased, though they have no vowel or are two letters long.
-ABBREVIATIONS = frozenset("""
-    ST DR DRS MR MRS MS RD NR LN CT CL PK PL SQ FL GT GR AV CTR CTRS CNTR CNT HTH HLTH GRP GRN NTH STH LTD
-    FLR CRT GDNS BLVD BLDG BLD MKT STN PTNR PTNRS PRCT SCH SGRY HGHTS VLGE MRKT PLCE CLSE GRNGE MDDX
-    CO TY AL OM DU LE LA DE UP DO MY ME HE WE NO OR AS IS IT AN
-""".split())
+ABBREVIATIONS = frozenset({
+    "ST", "DR", "DRS", "MR", "MRS", "MS", "RD", "NR", "LN", "CT", "CL", "PK", "PL", "SQ", "FL", "GT", "GR", "AV",
+    "CTR", "CTRS", "CNTR", "CNT", "HTH", "HLTH", "GRP", "GRN", "NTH", "STH", "LTD", "FLR", "CRT", "GDNS", "BLVD",
+    "BLDG", "BLD", "MKT", "STN", "PTNR", "PTNRS", "PRCT", "SCH", "SGRY", "HGHTS", "VLGE", "MRKT", "PLCE", "CLSE",
+    "GRNGE", "MDDX", "CO", "TY", "AL", "OM", "DU", "LE", "LA", "DE", "UP", "DO", "MY", "ME", "HE", "WE", "NO",
+    "OR", "AS", "IS", "IT", "AN", "NG"
+})
 # Welsh words whose vowel is w, which the vowel-less rule would take for acronyms.
-WELSH_W_WORDS = frozenset("CWM HWB CWRT PWLL TWR DWR FFRWD BWLCH".split())
+WELSH_W_WORDS = frozenset({"CWM", "HWB", "CWRT", "PWLL", "TWR", "DWR", "FFRWD", "BWLCH"})
 # Lower case except as a line's first word (Welsh y and yr are "the").
-SMALL_WORDS = frozenset("and of the at on upon in by for with to y yr".split())
+SMALL_WORDS = frozenset({"and", "of", "the", "at", "on", "upon", "in", "by", "for", "with", "to", "y", "yr"})
 # Lower case inside a hyphenated place name: Stoke-on-Trent, Chester-le-Street, Weston-super-Mare, Walk-in.
-HYPHEN_LINKS = SMALL_WORDS | frozenset("le la de du under cum super sur en a".split())
+HYPHEN_LINKS = SMALL_WORDS | frozenset({"le", "la", "de", "du", "under", "cum", "super", "sur", "en", "a"})
 # Welsh hyphenated names are lower case after the article, as the Welsh Language Commissioner's list of
 # standardised place names writes them: Pen-y-bont, Betws-y-coed, Tan-yr-ysgol.
-WELSH_LINKS = frozenset("y yr ym yng".split())
+WELSH_LINKS = frozenset({"y", "yr", "ym", "yng"})
 # Gaelic surnames written MacX; other Mac words stay ordinary (Mace, Machen, Macclesfield, Macmillan).
-MAC_NAMES = frozenset("""
-    DONALD LEOD RAE LACHLAN MICHAEL GREGOR KENZIE INTYRE LEAN NEIL PHERSON FARLANE DOUGALL ALLISTER ARTHUR
-    KINNON QUEEN LENNAN IVER NAB NAUGHTON CALLUM FADYEN KINLAY
-""".split())
+MAC_NAMES = frozenset({
+    "DONALD", "LEOD", "RAE", "LACHLAN", "MICHAEL", "GREGOR", "KENZIE", "INTYRE", "LEAN", "NEIL", "PHERSON",
+    "FARLANE", "DOUGALL", "ALLISTER", "ARTHUR", "KINNON", "QUEEN", "LENNAN", "IVER", "NAB", "NAUGHTON", "CALLUM",
+    "FADYEN", "KINLAY"
+})
 
 # The most address lines the toolkit form takes (toolkit/details.py).
 MAX_ADDRESS_LINES = 5
@@ -165,9 +171,10 @@ def _plain(word: str) -> str:
         return word.lower()
     if not word.isalpha() or len(word) == 1 or upper in ACRONYMS or ROMAN_NUMERAL.fullmatch(upper):
         return upper
-    if upper in ABBREVIATIONS or upper in WELSH_W_WORDS:
+    base = "".join(ch for ch in unicodedata.normalize("NFD", upper) if not unicodedata.combining(ch))  # TŶ is TY
+    if base in ABBREVIATIONS or base in WELSH_W_WORDS:
         return word.capitalize()
-    if not VOWELS & set(unicodedata.normalize("NFD", upper)) or len(word) == 2:  # Ô is O and a vowel
+    if not VOWELS & set(base) or len(word) == 2:
         return upper  # initials (DR RP PANDYA) and acronyms (HC, PCN, CMHT)
     if upper.startswith("MC") and len(word) > 4:
         return "Mc" + word[2:].capitalize()
@@ -180,7 +187,7 @@ def _joined(word: str, separator: str) -> str:
     """Parts joined by a full stop, &, + or /, each cased; words of two letters or more spaced apart."""
     parts = word.split(separator)
     out = _cased(parts[0]) if parts[0] else ""
-    for before, part in zip(parts, parts[1:]):
+    for before, part in itertools.pairwise(parts):
         cased = _cased(part) if part else ""
         if separator == "." and before.upper() in ("ST", "DR") and len(part) >= 2:
             out += " " + cased  # ST.MARY'S: St Mary's
