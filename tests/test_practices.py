@@ -218,7 +218,9 @@ def test_get_practice_by_code_in_any_case(imported, client):
     assert body == {
         "ods_code": "A81030", "name": "BOROUGH ROAD & NUNTHORPE MEDICAL GROUP",
         "address_lines": ["167A BOROUGH ROAD", "MIDDLESBROUGH"], "postcode": "TS1 3RY", "region": "Y63",
-        "nation": "england", "phone": "01642 243668", "status": "active"}
+        "nation": "england", "phone": "01642 243668", "status": "active",
+        "written_name": "Borough Road & Nunthorpe Medical Group",
+        "written_address_lines": ["167A Borough Road", "Middlesbrough"]}
 
 
 def test_unknown_code_is_404_json(imported, client):
@@ -290,7 +292,7 @@ def input_value(html: bytes, name: str) -> str | None:
 def test_toolkit_form_prefills_from_directory(imported, client):
     response = client.get("/toolkit", query_string={"practice": "a81030"})
     assert response.status_code == 200
-    assert input_value(response.data, "practice_name") == "BOROUGH ROAD & NUNTHORPE MEDICAL GROUP"
+    assert input_value(response.data, "practice_name") == "Borough Road & Nunthorpe Medical Group"
     assert input_value(response.data, "postcode") == "TS1 3RY"
     assert input_value(response.data, "ods_code") == "A81030"
 

@@ -10,6 +10,7 @@ from ..security import allow_framing
 from . import stats as registry_stats
 from .caching import PAGE_MAX_AGE, make_cacheable
 from .listings import SearchError, find_listing, locate, parse_filters, public_snapshot, search_listings
+from .not_listed import not_listed
 from .regions import REGION_NAMES
 
 bp = Blueprint("registry", __name__)
@@ -73,7 +74,8 @@ def _page_url(page: int) -> str:
 def surgery(ods_code: str):
     item = find_listing(ods_code)
     if item is None:
-        abort(404, description="This practice is not listed as a Safe Surgery.")
+        # A page, not a bare 404: a certificate's QR code can outlive its listing.
+        return render_template("registry/not_listed.html", practice=not_listed(ods_code)), 404
     return render_template("registry/surgery.html", item=item)
 
 
