@@ -18,22 +18,24 @@ from pathlib import Path
 import pypdf
 
 LANGUAGES = ("en", "ar", "bn", "zh-Hans")  # English, and posters in Arabic, Bengali and Chinese scripts
-EDITION_ARGS = ("2026.1", dt.date(2026, 11, 1))
+EDITION_ARGS = ("2026.2", dt.date(2026, 11, 1))
 
 
 def distinct_details(count: int, offset: int = 0) -> list:
-    from safesurgeries.toolkit import languages
-    from safesurgeries.toolkit.details import parse_details
+    """Details of distinct practices, parsed as the app parses them (the postcode index gives their nation)."""
+    from safesurgeries import create_app
+    from safesurgeries.toolkit.service import parse_for_app
 
-    return [parse_details({
-        "practice_name": f"Benchmark Surgery {number}",
-        "ods_code": f"B{number:05d}",
-        "address_lines": [f"{number} Benchmark Road", "Deptford" if number % 2 else "Peckham and Nunhead", "London"],
-        "postcode": "SE8 4RU",
-        "phone": f"020 7946 {number:04d}",
-        "contact_name": f"Manager {number}",
-        "languages": list(LANGUAGES),
-    }, languages.catalogue()) for number in range(offset, offset + count)]
+    with create_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI": "sqlite://"}).app_context():
+        return [parse_for_app({
+            "practice_name": f"Benchmark Surgery {number}",
+            "ods_code": f"B{number:05d}",
+            "address_lines": [f"{number} Benchmark Road", "Deptford" if number % 2 else "Peckham and Nunhead", "London"],
+            "postcode": "SE8 4RU",
+            "phone": f"020 7946 {number:04d}",
+            "contact_name": f"Manager {number}",
+            "languages": list(LANGUAGES),
+        }) for number in range(offset, offset + count)]
 
 
 def document_facts(pdf: bytes) -> dict:

@@ -55,7 +55,9 @@ def overlaps(char, box) -> bool:
 
 
 def text_of(chars) -> str:
-    return squash("".join(char["text"] for char in chars))
+    """The characters line by line, each line left to right as printed: a left-to-right name or phone inside a
+    right-to-left page reads in order, whatever order the PDF draws its glyphs in."""
+    return squash(pdfplumber.utils.extract_text(chars))
 
 
 def card_boxes(page) -> list[tuple[float, float, float, float]]:

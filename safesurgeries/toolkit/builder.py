@@ -12,6 +12,7 @@ from markupsafe import Markup
 
 from .. import nations
 from ..paths import TOOLKIT_ASSETS, TOOLKIT_TEMPLATES
+from ..pledges.principles import principles_for
 from . import fitting, languages, renderer
 from .details import PracticeDetails
 
@@ -121,6 +122,7 @@ def toolkit_html(details: PracticeDetails, edition: Edition, today: dt.date | No
         certificate_qr=qr_svg(public_url) if public_url else None,
         practice=details,
         nation=details.nation,
+        principles=[text for _, text in principles_for(details.nation)],  # what the pledge form signs, too
         nation_name=nations.name(details.nation),
         references=references,
         cite=citer(references),

@@ -9,7 +9,7 @@ import click
 from flask import current_app
 from flask.cli import with_appcontext
 
-from .. import nations
+from .. import nations, public_urls
 from . import builder
 from .details import FIELDS, LIST_FIELDS, DetailsError, PracticeDetails
 from .render_workers import RenderWorkerLost
@@ -21,6 +21,16 @@ def toolkit_cli():
     pass
 
 
+def check_public_address() -> None:
+    """The certificate's QR code prints the public address: refuse a loopback one in production, warn otherwise."""
+    problem = public_urls.qr_base_url_problem(current_app)
+    if problem is None:
+        return
+    if public_urls.production_configuration(current_app):
+        raise click.ClickException(f"The certificate's QR code would lead nowhere: {problem}.")
+    click.echo(f"Warning: the certificate's QR code will lead nowhere for anyone else: {problem}.", err=True)
+
+
 @toolkit_cli.command("build")
 @click.argument("details_file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option("--out", "out", required=True, type=click.Path(dir_okay=False, path_type=Path),
@@ -28,6 +38,7 @@ def toolkit_cli():
 @with_appcontext
 def build(details_file: Path, out: Path):
     """Make one toolkit from a JSON file of practice details."""
+    check_public_address()
     try:
         data = json.loads(details_file.read_text(encoding="utf-8"))
     except (UnicodeDecodeError, json.JSONDecodeError) as error:
@@ -84,6 +95,7 @@ def row_details(row: dict) -> dict:
 @with_appcontext
 def batch(csv_file: Path, out_dir: Path):
     """Make one toolkit per row of a CSV file whose columns are named as the JSON fields."""
+    check_public_address()
     try:
         with csv_file.open(newline="", encoding="utf-8-sig") as handle:
             reader = csv.DictReader(handle)

@@ -2,6 +2,7 @@
 
 from flask import Blueprint, Response, render_template, request, url_for
 
+from .. import nations
 from ..practices.directory import finder_results
 from . import builder, languages
 from .forms import ToolkitForm
@@ -34,7 +35,8 @@ def _preview_page(form: ToolkitForm, problem: str | None = None):
     toolkit_html = builder.toolkit_html(form.details, current_edition(),
                                         preview_stylesheet=url_for("toolkit.toolkit_stylesheet", _external=True))
     return render_template("toolkit/preview.html", form=form, details=form.details, toolkit_html=toolkit_html,
-                           problem=problem)
+                           problem=problem, nation_name=nations.name(form.details.nation),
+                           unreviewed=[lang for lang in builder.chosen_languages(form.details) if not lang.reviewed])
 
 
 @bp.post("/preview")
