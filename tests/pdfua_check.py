@@ -166,7 +166,7 @@ class Checker:
         return type_
 
     def check_role_map(self) -> None:
-        for key in self.root.StructTreeRoot.get("/RoleMap", {}).keys():
+        for key in self.root.StructTreeRoot.get("/RoleMap", {}):
             if key[1:] in STANDARD_TYPES:
                 self.fail("02-003", f"the standard type {key} is remapped")
 
@@ -323,7 +323,7 @@ class Checker:
                 self.fail("28-004", f"page {index + 1}: a {subtype} annotation is not inside an Annot element")
 
     def check_fonts(self, index: int, resources, seen: set) -> None:
-        for name, font in resources.get("/Font", {}).items():
+        for font in resources.get("/Font", {}).values():
             if font.objgen in seen:
                 continue
             seen.add(font.objgen)
