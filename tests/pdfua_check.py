@@ -398,13 +398,14 @@ def check(pdf_bytes: bytes) -> list[Failure]:
 def structure(pdf_bytes: bytes) -> list[Element]:
     """The structure elements reachable from the root, in tree order, each with its effective language and MCIDs.
 
-    Detached from the file: only plain fields (type, role, lang, page, mcids, ActualText) are safe to read.
+    Detached from the file: only plain fields (type, role, lang, page, mcids, kids, actual_text, alt) are safe to read.
     """
     with pikepdf.open(io.BytesIO(pdf_bytes)) as pdf:
         checker = Checker(pdf)
         checker.walk_structure()
         for element in checker.elements:
             element.actual_text = str(element.obj.get("/ActualText", "")) or None
+            element.alt = str(element.obj.get("/Alt", "")) or None
             element.obj = None
         return checker.elements
 

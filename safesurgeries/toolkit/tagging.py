@@ -229,7 +229,7 @@ def complete(document: Document, pdf_bytes: bytes) -> bytes:
                         "WeasyPrint gave them", unmatched)
         _set_languages(order, parents, element_langs, catalog_lang)
         output = io.BytesIO()
-        pdf.save(output)
+        pdf.save(output, deterministic_id=True)  # the same toolkit, byte for byte (the PDF cache relies on it)
         return output.getvalue()
 
 

@@ -1,0 +1,191 @@
+"""The toolkit PDF with all 25 languages as a PDF/UA checker, a screen reader and a text extractor get it."""
+
+import collections
+import difflib
+import io
+import json
+import shutil
+import subprocess  # nosec B404
+
+import pdfua_check
+import pypdf
+import pytest
+from conftest import PRACTICE
+
+from safesurgeries.paths import TRANSLATIONS
+
+ZWNJ = "\u200c"
+
+
+@pytest.fixture(scope="module")
+def toolkit_pdf(tmp_path_factory):
+    """One toolkit in every offered language, built through the public API (a render takes seconds: built once),
+    rendered afresh: an empty PDF cache of its own."""
+    from safesurgeries import create_app
+
+    app = create_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI": "sqlite://",
+                      "PUBLIC_BASE_URL": "https://safesurgeries.example",
+                      "PDF_CACHE_DIR": str(tmp_path_factory.mktemp("pdf-cache"))})
+    client = app.test_client()
+    codes = [language["code"] for language in client.get("/api/v1/languages").get_json()["languages"]]
+    assert len(codes) == 25
+    response = client.post("/api/v1/toolkits", json={**PRACTICE, "languages": codes})
+    assert response.status_code == 200, response.get_data(as_text=True)
+    return response.data
+
+
+@pytest.fixture(scope="module")
+def translations():
+    files = [json.loads(path.read_text(encoding="utf-8")) for path in sorted(TRANSLATIONS.glob("*.json"))]
+    return {data["code"]: data for data in files}
+
+
+@pytest.fixture(scope="module")
+def blocks(toolkit_pdf):
+    """Each page's paragraphs and headings as assistive technology reads them from the structure tree:
+    {page: [(language, text)]}, one entry per language a block holds, its text the ActualText of each tagged
+    span where there is one, else the span's glyphs."""
+    glyphs = _text_by_mcid(toolkit_pdf)
+    elements = pdfua_check.structure(toolkit_pdf)
+    by_page = collections.defaultdict(list)
+    for element in elements:
+        if element.role not in ("P", "H1", "H2", "H3", "H4", "H5", "H6"):
+            continue
+        parts = collections.defaultdict(list)
+        for leaf in [element, *_descendants(element)]:
+            for mcid in leaf.mcids:
+                parts[leaf.lang].append(leaf.actual_text or glyphs.get((leaf.page, mcid), ""))
+        for lang, texts in parts.items():
+            by_page[element.page].append((lang, "".join(texts)))
+    return by_page
+
+
+def _descendants(element):
+    for kid in element.kids:
+        yield kid
+        yield from _descendants(kid)
+
+
+def _text_by_mcid(pdf: bytes) -> dict[tuple[int, int], str]:
+    """The glyphs' text of every marked-content sequence, {(page, MCID): text}, as pypdf extracts it."""
+    texts = {}
+    for number, page in enumerate(pypdf.PdfReader(io.BytesIO(pdf)).pages):
+        texts.update(((number, mcid), text) for mcid, text in _page_text_by_mcid(page).items())
+    return texts
+
+
+def _page_text_by_mcid(page: pypdf.PageObject) -> dict[int, str]:
+    texts = collections.defaultdict(str)
+    open_mcids = []
+
+    def before(operator, operands, cm, tm):
+        if operator == b"BDC":
+            properties = operands[1] if isinstance(operands[1], dict) else {}
+            open_mcids.append(properties.get("/MCID"))
+        elif operator == b"BMC":
+            open_mcids.append(None)
+        elif operator == b"EMC" and open_mcids:
+            open_mcids.pop()
+
+    def text(value, cm, tm, font, size):
+        if open_mcids and open_mcids[-1] is not None:
+            texts[open_mcids[-1]] += value
+
+    page.extract_text(visitor_operand_before=before, visitor_text=text)
+    return texts
+
+
+def _compact(text: str) -> str:
+    return "".join(text.split())
+
+
+def _best_match(expected: str, candidates: list[str]) -> tuple[float, str]:
+    """The closest candidate to expected and its similarity, whitespace aside."""
+    scored = [(difflib.SequenceMatcher(None, _compact(expected), _compact(text), autojunk=False).ratio(), text)
+              for text in candidates]
+    return max(scored, default=(0.0, ""))
+
+
+@pytest.fixture(scope="module")
+def page_of(toolkit_pdf) -> dict[str, int]:
+    """The page (from 0) of each section, by its id: the PDF's named destinations."""
+    reader = pypdf.PdfReader(io.BytesIO(toolkit_pdf))
+    return {name: reader.get_destination_page_number(destination)
+            for name, destination in reader.named_destinations.items()}
+
+
+def test_toolkit_in_every_language_passes_the_pdfua_check(toolkit_pdf):
+    failures = pdfua_check.check(toolkit_pdf)
+    assert not failures, pdfua_check.summary(failures)
+
+
+def test_every_poster_and_card_sentence_is_tagged_with_its_language_and_reads_as_written(blocks, page_of, translations):
+    """For each language, every sentence of its poster and cards is a block tagged with that language whose
+    text (as the tags give it) matches the translation; the cards' English side is tagged English."""
+    misses = []
+    for code, language in translations.items():
+        strings = language["strings"]
+        sheets = {
+            f"poster-{code}": [(code, strings[key]) for key in
+                               ("poster_heading", "poster_register", "poster_no_proof", "poster_interpreter")],
+            f"cards-{code}": [(code, strings["card_heading"]),
+                              (code, f"{strings['card_rights']} {strings['card_no_proof']}"),
+                              (code, strings["card_interpreter"]), (code, strings["card_request"])],
+        }
+        if code != "en":
+            sheets[f"cards-{code}"].append(("en", translations["en"]["strings"]["card_heading"]))
+        for anchor, sentences in sheets.items():
+            page_blocks = blocks[page_of[anchor]]
+            for lang, sentence in sentences:
+                score, found = _best_match(sentence, [text for block_lang, text in page_blocks if block_lang == lang])
+                if score < 0.9:
+                    misses.append(f"{anchor} [{lang}] {score:.2f}: expected {sentence!r}, closest {found!r}")
+    assert not misses, "\n".join(misses)
+
+
+def test_persian_script_keeps_its_zero_width_non_joiners(blocks, page_of, translations):
+    for code in ("fa", "prs", "ps"):
+        expected = translations[code]["strings"]["poster_register"]
+        assert ZWNJ in expected or code == "ps"
+        texts = [text for lang, text in blocks[page_of[f"poster-{code}"]] if lang == code]
+        assert any(_compact(expected) == _compact(text) for text in texts), (code, texts)
+
+
+def test_certificate_qr_code_says_where_it_leads(toolkit_pdf):
+    figures = [element for element in pdfua_check.structure(toolkit_pdf) if element.role == "Figure"]
+    assert len(figures) == 1
+    assert "https://safesurgeries.example/surgeries/Y99001" in figures[0].alt
+
+
+@pytest.mark.skipif(shutil.which("pdftotext") is None, reason="poppler-utils is not installed")
+def test_text_extractors_get_letter_spaced_and_indic_text_as_written(toolkit_pdf, page_of, translations):
+    """pdftotext (poppler) follows ActualText in the content: the letter-spaced heading and Bengali and Tamil
+    vowel signs come out as written. (It reverses ActualText on right-to-left lines, so that is in the tags only.)"""
+    def pdftotext(page: int) -> str:
+        return subprocess.run(["pdftotext", "-f", str(page + 1), "-l", str(page + 1), "-", "-"], input=toolkit_pdf,
+                              capture_output=True, check=True).stdout.decode()  # nosec B603 B607
+
+    certificate = pdftotext(page_of["certificate"]).split()
+    assert "CERTIFICATE" in certificate
+    for code in ("bn", "ta"):
+        poster = _compact(pdftotext(page_of[f"poster-{code}"]))
+        assert _compact(translations[code]["strings"]["poster_register"]) in poster, code
+
+
+def test_the_checker_fails_what_weasyprint_leaves_unfinished_and_passes_it_finished():
+    """The check is only as good as what it catches: WeasyPrint's own output (a running footer outside the tree,
+    a figure without alternative text) fails it; the same pages with their tags finished pass."""
+    from safesurgeries.toolkit import renderer, tagging
+
+    html = """<html lang="en"><head><title>Check the checker</title><style>
+      @page { @bottom-center { content: element(footer) } } footer { position: running(footer) }
+      </style></head><body><footer>Page footer</footer><h1>A heading</h1><p lang="ar">مرحبا بالجميع</p>
+      <svg width="20" height="20"><rect width="20" height="20"/></svg></body></html>"""
+    document = renderer.layout(html, [])
+    unfinished = document.write_pdf(pdf_variant=renderer.PDF_VARIANT)
+    assert {failure.checkpoint for failure in pdfua_check.check(unfinished)} == {"01-005", "13-004"}
+
+    finished = tagging.complete(document, unfinished)
+    assert [failure.checkpoint for failure in pdfua_check.check(finished)] == ["13-004"]  # no alt to invent
+    arabic = [element for element in pdfua_check.structure(finished) if element.role == "P"]
+    assert [element.lang for element in arabic] == ["ar"]
