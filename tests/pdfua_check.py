@@ -32,6 +32,8 @@ Matterhorn checkpoints covered (failure conditions marked "machine" in the proto
   28-011, 28-012          annotations: every page (not only those with annotations) has /Tabs /S; link annotations
                           are reached from a Link structure element and have /Contents; other annotations (but
                           widgets and printer marks) from an Annot element
+  (ISO 32000-1 14.7.2)    element IDs are unique and the StructTreeRoot's IDTree maps each to its element, so the
+                          /Headers of table cells resolve
   (not Matterhorn)        the document has bookmarks (an outline with entries), which PDF/UA-1 7.1 asks of
                           documents with structure
 
@@ -204,6 +206,25 @@ class Checker:
                     element.mcids.append(int(kid.MCID))
             stack.extend((kid, element) for kid in reversed(_kids(obj)))
 
+    def check_ids(self) -> None:
+        """ISO 32000-1 14.7.2: IDs unique, and an IDTree that maps each to its element (/Headers resolve through it)."""
+        identified = [element for element in self.elements if "/ID" in element.obj]
+        if not identified:
+            return
+        ids = Counter(bytes(element.obj.ID) for element in identified)
+        for identifier, count in ids.items():
+            if count > 1:
+                self.fail("ISO 32000 14.7.2", f"the element ID {identifier!r} is used {count} times")
+        tree = self.root.StructTreeRoot.get("/IDTree")
+        if tree is None:
+            self.fail("ISO 32000 14.7.2", f"{len(identified)} elements have an /ID but there is no IDTree")
+            return
+        names = pikepdf.NameTree(tree)
+        for element in identified:
+            key = bytes(element.obj.ID).decode("latin-1")
+            if key not in names or names[key].objgen != element.obj.objgen:
+                self.fail("ISO 32000 14.7.2", f"the IDTree does not map {key!r} to its element")
+
     def check_elements(self) -> None:
         headings_seen = 0
         last_level = 0
@@ -346,6 +367,7 @@ class Checker:
         self.check_document()
         self.walk_structure()
         self.check_elements()
+        self.check_ids()
         self.check_pages()
         return self.failures
 

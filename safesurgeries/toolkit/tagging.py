@@ -10,7 +10,8 @@ line of text with its language, its source text and its origin on the page) and 
 - adds /ActualText (the source text, in logical order) to the marked content and the structure element of text
   whose glyphs do not give it back: letter-spaced text, right-to-left text, text with combining marks (Indic
   vowel signs) and text with zero-width (non-)joiners;
-- marks the margin boxes' content (the running footer) as a pagination artifact instead.
+- marks the margin boxes' content (the running footer) as a pagination artifact instead;
+- adds the IDTree that resolves the table header IDs WeasyPrint writes.
 
 The pairing keys on what WeasyPrint draws (a text box's origin is its left edge and baseline), not on the order
 of its tag tree, so it holds when templates change. Laid-out page boxes are read through Page._page_box, which
@@ -228,9 +229,24 @@ def complete(document: Document, pdf_bytes: bytes) -> bytes:
             log.warning("Tagging: %d marked-content sequences could not be placed or rewritten; they keep the tags "
                         "WeasyPrint gave them", unmatched)
         _set_languages(order, parents, element_langs, catalog_lang)
+        _add_id_tree(pdf, order)
         output = io.BytesIO()
         pdf.save(output, deterministic_id=True)  # the same toolkit, byte for byte (the PDF cache relies on it)
         return output.getvalue()
+
+
+def _add_id_tree(pdf: pikepdf.Pdf, order) -> None:
+    """The IDTree that ISO 32000-1 (14.7.2) requires once elements have IDs: WeasyPrint gives table headers IDs
+    (the cells' /Headers point at them) but writes no IDTree, so nothing could resolve them."""
+    tree_root = pdf.Root.StructTreeRoot
+    if "/IDTree" in tree_root:
+        return
+    identified = [(str(element.ID), element) for _, element in order if "/ID" in element]
+    if identified:
+        tree = pikepdf.NameTree.new(pdf)
+        for identifier, element in identified:
+            tree[identifier] = element
+        tree_root.IDTree = tree.obj
 
 
 def _set_languages(order, parents, element_langs, catalog_lang) -> None:
