@@ -7,9 +7,10 @@ line of text with its language, its source text and its origin on the page) and 
 (each marked-content sequence with the origin of its first text), pairs them by position, and then, with pikepdf:
 
 - gives each structure element the language of its text as /Lang, where it differs from its parent's;
-- adds /ActualText (the source text, in logical order) to the marked content and the structure element of text
-  whose glyphs do not give it back: letter-spaced text, right-to-left text, text with combining marks (Indic
-  vowel signs) and text with zero-width (non-)joiners;
+- adds /ActualText (the source text, in logical order) to the structure element of text whose glyphs do not give
+  it back: letter-spaced text, right-to-left text (Urdu's Nastaliq glyphs map to the wrong letters; Persian
+  loses its zero-width non-joiners), text with combining marks (Indic vowel signs); and, but for right-to-left
+  text, to its marked content too, which is where text extractors look;
 - marks the margin boxes' content (the running footer) as a pagination artifact instead;
 - adds the IDTree that resolves the table header IDs WeasyPrint writes.
 
@@ -30,7 +31,6 @@ from weasyprint.formatting_structure import boxes
 from weasyprint.layout.absolute import AbsolutePlaceholder
 
 log = logging.getLogger(__name__)
-SCALE = 0.75  # PDF points per CSS pixel, as WeasyPrint writes pages (zoom 1)
 TOLERANCE = 0.05  # CSS px: the PDF writes origins to 6 decimal places
 
 
