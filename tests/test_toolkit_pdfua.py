@@ -165,9 +165,9 @@ def test_certificate_qr_code_says_where_it_leads(toolkit_pdf):
 
 @pytest.mark.skipif(shutil.which("pdftotext") is None, reason="poppler-utils is not installed")
 def test_text_extractors_get_letter_spaced_and_indic_text_as_written(toolkit_pdf, page_of, translations):
-    """pdftotext (poppler) follows ActualText in the content: letter-spaced headings ("CERTIFICATE", not
-    "C ERTIFICATE") and Bengali and Tamil vowel signs come out as written. (It reverses ActualText on
-    right-to-left lines, so right-to-left text has it in the structure tree only.)"""
+    """pdftotext (poppler) follows ActualText in the content: letter-spaced text ("SAFE SURGERIES TOOLKIT", where
+    it printed "C ERTIFICATE" before) and Bengali and Tamil vowel signs come out as written. (It reverses ActualText
+    on right-to-left lines, so right-to-left text has it in the structure tree only.)"""
     def pdftotext(first: int = 1, last: int = 0) -> str:
         command = ["pdftotext", "-f", str(first), "-l", str(last), "-", "-"]
         output = subprocess.run(command, input=toolkit_pdf, capture_output=True, check=True).stdout  # nosec B603 B607
@@ -176,7 +176,7 @@ def test_text_extractors_get_letter_spaced_and_indic_text_as_written(toolkit_pdf
     everything = pdftotext()
     letter_spaced = {element.actual_text for element in pdfua_check.structure(toolkit_pdf)
                      if element.actual_text and element.actual_text.isascii()}
-    assert "CERTIFICATE" in letter_spaced
+    assert letter_spaced, "no letter-spaced text: the test would prove nothing"
     for text in letter_spaced:
         assert " ".join(text.split()) in everything
     for code in ("bn", "ta"):

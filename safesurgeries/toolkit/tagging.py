@@ -12,7 +12,8 @@ line of text with its language, its source text and its origin on the page) and 
   loses its zero-width non-joiners), text with combining marks (Indic vowel signs); and, but for right-to-left
   text, to its marked content too, which is where text extractors look;
 - marks the margin boxes' content (the running footer) as a pagination artifact instead;
-- adds the IDTree that resolves the table header IDs WeasyPrint writes.
+- adds the IDTree that resolves the table header IDs WeasyPrint writes;
+- moves what WeasyPrint puts beside a list item's LBody (its block-level children after the first) into it.
 
 The pairing keys on what WeasyPrint draws (a text box's origin is its left edge and baseline), not on the order
 of its tag tree, so it holds when templates change. Laid-out page boxes are read through Page._page_box, which
@@ -112,11 +113,11 @@ def _kids(obj) -> list:
     return list(kids) if isinstance(kids, pikepdf.Array) else [kids]
 
 
-def _structure(root) -> tuple[list, dict, dict]:
+def _structure(pdf: pikepdf.Pdf) -> tuple[list, dict, dict]:
     """The structure elements reachable from the root, parents before children, by object id: their order,
-    each one's parent's id (None at the top) and how many kids each has."""
+    each one's parent's id (None at the top) and how many kids each has. List items are regrouped on the way."""
     order, parents, kid_counts = [], {}, {}
-    stack = [(kid, None) for kid in reversed(_kids(root.StructTreeRoot))]
+    stack = [(kid, None) for kid in reversed(_kids(pdf.Root.StructTreeRoot))]
     while stack:
         obj, parent = stack.pop()
         if not isinstance(obj, pikepdf.Dictionary) or obj.get("/Type") in ("/OBJR", "/MCR"):
@@ -127,9 +128,38 @@ def _structure(root) -> tuple[list, dict, dict]:
         parents[key] = parent
         order.append((key, obj))
         kids = _kids(obj)
+        if obj.get("/S") == "/LI":
+            kids = _regroup_list_item(pdf, obj, kids)
         kid_counts[key] = len(kids)
         stack.extend((kid, key) for kid in reversed(kids))
     return order, parents, kid_counts
+
+
+def _regroup_list_item(pdf: pikepdf.Pdf, item: pikepdf.Dictionary, kids: list) -> list:
+    """A list item may hold only Lbl and LBody (ISO 32000-1 Table 336); WeasyPrint puts a list item's block-level
+    children after the first (a block link, say) beside its LBody. Move them into the LBody, in reading order."""
+    if all(isinstance(kid, pikepdf.Dictionary) and kid.get("/S") in ("/Lbl", "/LBody") for kid in kids):
+        return kids
+    body = next((kid for kid in kids if isinstance(kid, pikepdf.Dictionary) and kid.get("/S") == "/LBody"), None)
+    if body is None:
+        body = pdf.make_indirect(pikepdf.Dictionary(Type=pikepdf.Name.StructElem, S=pikepdf.Name.LBody, K=[], P=item))
+        if "/Pg" in item:
+            body.Pg = item.Pg
+    before, after, seen_body = [], [], False
+    for kid in kids:
+        if kid is body or (isinstance(kid, pikepdf.Dictionary) and kid.objgen == body.objgen):
+            seen_body = True
+        elif isinstance(kid, pikepdf.Dictionary) and kid.get("/S") == "/Lbl":
+            continue
+        else:
+            (after if seen_body else before).append(kid)
+    for kid in before + after:
+        if isinstance(kid, pikepdf.Dictionary) and "/S" in kid:
+            kid.P = body
+    body.K = pikepdf.Array(before + _kids(body) + after)
+    item.K = pikepdf.Array([kid for kid in kids if isinstance(kid, pikepdf.Dictionary) and kid.get("/S") == "/Lbl"]
+                           + [body])
+    return _kids(item)
 
 
 # Marked content as WeasyPrint writes it: "/Span <</MCID 3>> BDC", then (for text) "BT ... 1 0 0 -1 x y Tm" in the
@@ -181,7 +211,7 @@ def complete(document: Document, pdf_bytes: bytes) -> bytes:
         if "/StructTreeRoot" not in pdf.Root:
             return pdf_bytes
         catalog_lang = str(pdf.Root.get("/Lang", "")) or None
-        order, parents, kid_counts = _structure(pdf.Root)
+        order, parents, kid_counts = _structure(pdf)
         parent_tree = pdf.Root.StructTreeRoot.ParentTree
         nums = parent_tree.Nums
         mappings = {int(nums[i]): nums[i + 1] for i in range(0, len(nums) - 1, 2)}
