@@ -18,13 +18,14 @@ ZWNJ = "\u200c"
 
 
 @pytest.fixture(scope="module")
-def toolkit_pdf(tmp_path_factory):
+def toolkit_pdf(tmp_path_factory, postcode_index_file):
     """One toolkit in every offered language, built through the public API (a render takes seconds: built once),
-    rendered afresh: an empty PDF cache of its own."""
+    rendered afresh (an empty PDF cache of its own), with a public address so that the certificate has its QR code,
+    and the postcode index that tells the practice's nation."""
     from safesurgeries import create_app
 
     app = create_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI": "sqlite://",
-                      "PUBLIC_BASE_URL": "https://safesurgeries.example",
+                      "PUBLIC_BASE_URL": "https://safesurgeries.example", "POSTCODE_INDEX": str(postcode_index_file),
                       "PDF_CACHE_DIR": str(tmp_path_factory.mktemp("pdf-cache"))})
     client = app.test_client()
     codes = [language["code"] for language in client.get("/api/v1/languages").get_json()["languages"]]
