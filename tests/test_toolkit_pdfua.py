@@ -42,11 +42,12 @@ def translations():
 
 
 @pytest.fixture(scope="module")
-def blocks(toolkit_pdf):
+def blocks(toolkit_pdf, page_of):
     """Each page's paragraphs and headings as assistive technology reads them from the structure tree:
     {page: [(language, text)]}, one entry per language a block holds, its text the ActualText of each tagged
     span where there is one, else the span's glyphs."""
-    glyphs = _text_by_mcid(toolkit_pdf)
+    sheets = {page for anchor, page in page_of.items() if anchor.startswith(("poster-", "cards-"))}
+    glyphs = _text_by_mcid(toolkit_pdf, sheets)
     elements = pdfua_check.structure(toolkit_pdf)
     by_page = collections.defaultdict(list)
     for element in elements:
@@ -67,10 +68,12 @@ def _descendants(element):
         yield from _descendants(kid)
 
 
-def _text_by_mcid(pdf: bytes) -> dict[tuple[int, int], str]:
-    """The glyphs' text of every marked-content sequence, {(page, MCID): text}, as pypdf extracts it."""
+def _text_by_mcid(pdf: bytes, pages: set[int]) -> dict[tuple[int, int], str]:
+    """The glyphs' text of every marked-content sequence on those pages, {(page, MCID): text}, as pypdf gets it."""
     texts = {}
-    for number, page in enumerate(pypdf.PdfReader(io.BytesIO(pdf)).pages):
+    reader = pypdf.PdfReader(io.BytesIO(pdf))
+    for number in sorted(pages):
+        page = reader.pages[number]
         texts.update(((number, mcid), text) for mcid, text in _page_text_by_mcid(page).items())
     return texts
 
