@@ -30,7 +30,7 @@ SETTINGS = (
     Setting("DATABASE_URL", None, "SQLAlchemy database URL. Default: SQLite at instance/safesurgeries.db."),
     Setting("SECRET_KEY", None, "Signs sessions and CSRF tokens. Default: generated once and kept in instance/secret_key."),
     Setting("POSTCODE_INDEX", None, "The postcode index file that `safesurgeries postcodes build` writes. Default: instance/postcodes.idx."),
-    Setting("TOOLKIT_EDITION", "2026.1", "The toolkit's edition, printed on the cover and in every page footer."),
+    Setting("TOOLKIT_EDITION", "2026.2", "The toolkit's edition, printed on the cover and in every page footer."),
     Setting("CONTENT_REVIEWED", "2026-11", "Year and month (YYYY-MM) the toolkit's content was last reviewed; printed on the cover and in every footer."),
     Setting("MAX_BATCH_ROWS", "5000", "Most rows `safesurgeries toolkit batch` accepts in one CSV."),
     Setting("PUBLIC_BASE_URL", "http://127.0.0.1:5000", "The site's public address, used in links in e-mails and in the certificate's QR code."),

@@ -4,6 +4,7 @@ import importlib
 from dataclasses import dataclass
 
 import click
+from flask import current_app
 from flask.cli import with_appcontext
 
 from alembic.runtime.migration import MigrationContext
@@ -83,8 +84,18 @@ def check_postcode_index() -> Check:
                                          f"ONS data package {index.header['source_version']}")
 
 
+def check_public_base_url() -> Check:
+    """The certificate's QR code leads to <this>/surgeries/<ODS code>: a printed loopback address leads nowhere."""
+    from .public_urls import qr_base_url_problem
+
+    problem = qr_base_url_problem(current_app)
+    name = "Public address (the certificate's QR code)"
+    return Check(name, False, problem) if problem else Check(name, True, current_app.config["PUBLIC_BASE_URL"])
+
+
 def run_checks() -> list[Check]:
-    return [check_weasyprint(), check_harfbuzz_subset(), *check_fonts(), check_database(), check_postcode_index()]
+    return [check_weasyprint(), check_harfbuzz_subset(), *check_fonts(), check_database(), check_postcode_index(),
+            check_public_base_url()]
 
 
 @click.command("doctor")

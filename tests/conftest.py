@@ -42,6 +42,54 @@ def postcode_index_file(tmp_path_factory) -> Path:
     return path
 
 
+# Every offered language, and the longest details the contract accepts, with the characters that break layouts
+# ("&", "—", apostrophes, Welsh and Irish diacritics): the fixed-size pages must hold both in every language.
+ALL_LANGUAGES = sorted(path.stem for path in (Path(__file__).resolve().parents[1] / "toolkit_templates"
+                                              / "translations").glob("*.json") if path.stem != "en")
+TYPICAL_PRACTICE = {"practice_name": "Riverside Medical Centre", "ods_code": "Y99001",
+                    "address_lines": ["12 Quay Street", "Deptford", "London"], "postcode": "SE8 4RU",
+                    "phone": "020 7946 0123", "languages": ALL_LANGUAGES}
+LONGEST_NAME = ("Dr Siân Ní Bhriain & Partners — Ynys Môn Community Health and Wellbeing Centre at St Mary's Quay, "
+                "Llangefni, Gwynedd WWW")  # 120 characters: the most the contract accepts
+LONGEST_PRACTICE = {
+    "practice_name": LONGEST_NAME, "ods_code": "W99002",
+    "address_lines": [f"Unit {n}, Yr Hen Felin — Ffordd Glan Menai & Heol y Frenhines' Yard, Llanfair WWWW"
+                      for n in range(1, 6)],  # five lines of 80 characters
+    "postcode": "LL77 7ES", "phone": "+44 (0)1248 123 456 - 123 4567",  # 30 characters
+    "languages": ALL_LANGUAGES}
+
+
+@pytest.fixture(scope="session")
+def parse(postcode_index_file):
+    """The details contract with the offered languages and the real postcode index, outside any app."""
+    from safesurgeries.postcodes import PostcodeIndex
+    from safesurgeries.toolkit import languages
+    from safesurgeries.toolkit.details import parse_details
+
+    index = PostcodeIndex(postcode_index_file)
+
+    def nation_of(postcode: str) -> str | None:
+        location = index.lookup(postcode)
+        return location.nation if location else None
+    return lambda data, known=None: parse_details(data, known or languages.catalogue(), nation_of=nation_of)
+
+
+@pytest.fixture(scope="session")
+def toolkit_pdf_for(postcode_index_file, tmp_path_factory):
+    """POST /api/v1/toolkits on one app for the whole run, each answer kept: a 25-language toolkit takes seconds."""
+    app = create_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI": "sqlite://", "POSTCODE_INDEX": str(postcode_index_file),
+                      "PDF_CACHE_DIR": str(tmp_path_factory.mktemp("pdf-cache")), **UNTHROTTLED})
+    client, answers = app.test_client(), {}
+
+    def toolkit(details: dict):
+        key = repr(sorted(details.items()))
+        if key not in answers:
+            answers[key] = client.post("/api/v1/toolkits", json=details)
+            assert answers[key].status_code == 200, answers[key].get_data(as_text=True)[:500]
+        return answers[key]
+    return toolkit
+
+
 # Property-based tests: modest example counts (HYPOTHESIS_MAX_EXAMPLES to go harder), no per-example deadline
 # (a shared CI machine is slow at times); one app serves every example of a test, on purpose.
 settings.register_profile("safesurgeries", max_examples=int(os.environ.get("HYPOTHESIS_MAX_EXAMPLES", "15")),

@@ -17,7 +17,7 @@ def add_practice(ods_code: str, name: str, postcode: str, region: str = "Y56", *
     practice = Practice(ods_code=ods_code, name=name, address_lines=fields.pop("address_lines", ["1 High Street"]),
                         postcode=location.postcode, region_code=region, phone=fields.pop("phone", "020 7946 0000"),
                         status=PracticeStatus.ACTIVE, prescribing_setting=4, latitude=location.latitude,
-                        longitude=location.longitude, **fields)
+                        longitude=location.longitude, nation=fields.pop("nation", location.nation), **fields)
     db.session.add(practice)
     db.session.flush()
     return practice
@@ -37,7 +37,8 @@ def add_listing(app, ods_code: str, name: str, postcode: str, region: str = "Y56
             db.session.flush()
         since = listed_since or dt.datetime(2025, 3, 5, 12, tzinfo=dt.timezone.utc)
         db.session.add(Listing(practice_id=practice.id, pledge_id=pledge_row.id if pledge_row else None, active=active,
-                               listed_since=since, last_confirmed=since + dt.timedelta(days=30), display_name=display_name))
+                               listed_since=since, last_confirmed=since + dt.timedelta(days=30), display_name=display_name,
+                               nation=practice.nation))
         db.session.commit()
 
 

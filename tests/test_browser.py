@@ -267,6 +267,19 @@ def test_patient_types_a_postcode_and_gets_the_nearest_with_distances(site, page
 NOT_PAGES = ("/api/", "/assets/", "/static/", ".csv", "/toolkit/toolkit.css")
 
 
+def test_a_visitor_in_belfast_is_told_what_the_registry_covers_not_sent_to_england(site, page):
+    notice = "No Safe Surgeries are listed in Northern Ireland. The registry covers practices in England, Scotland"
+    page.goto(site.url("/map?near=BT1 5GS"))
+    expect(page.locator("#registry-map-status")).to_contain_text(notice)
+    assert page.locator(".leaflet-marker-icon").count() == 0
+    page.goto(site.url("/surgeries"))
+    page.get_by_label("Postcode, place or practice name", exact=True).fill("BT1 5GS")
+    page.get_by_role("button", name="Search").click()
+    expect(page.locator("#registry-notice")).to_contain_text(notice)
+    assert page.locator("ol.listings li").count() == 0
+    assert page.errors == []
+
+
 def pledge_exists(site) -> bool:
     with site.app.app_context():
         return db.session.query(Pledge).count() > 0

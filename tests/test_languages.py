@@ -10,25 +10,19 @@ import pypdf
 import pytest
 from fontTools.ttLib import TTFont
 
+from conftest import TYPICAL_PRACTICE
 from safesurgeries.toolkit import languages
 
 CATALOGUE = languages.catalogue()
 REQUIRED = {"Albanian", "Amharic", "Arabic", "Bengali", "Chinese (Simplified)", "Dari", "English", "Farsi", "French",
             "Gujarati", "Kurdish (Sorani)", "Pashto", "Polish", "Portuguese", "Punjabi (Gurmukhi)", "Romanian",
             "Russian", "Somali", "Spanish", "Tamil", "Tigrinya", "Turkish", "Ukrainian", "Urdu", "Vietnamese"}
-POSTER_KEYS = ("poster_heading", "poster_register", "poster_no_proof", "poster_interpreter")
+POSTER_KEYS = ("poster_heading", "poster_register", "poster_no_proof", "nation_england", "poster_interpreter")
 
 
 @pytest.fixture(scope="module")
-def all_languages_pdf():
-    from safesurgeries import create_app
-
-    app = create_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI": "sqlite://"})
-    details = {"practice_name": "Riverside Medical Centre", "address_lines": ["12 Quay Street"],
-               "postcode": "SE8 4RU", "phone": "020 7946 0123", "languages": list(CATALOGUE)}
-    response = app.test_client().post("/api/v1/toolkits", json=details)
-    assert response.status_code == 200
-    return response.data
+def all_languages_pdf(toolkit_pdf_for):
+    return toolkit_pdf_for(TYPICAL_PRACTICE).data
 
 
 def bookmarked_page(pdf: bytes, title: str) -> tuple[pypdf.PdfReader, int]:
@@ -67,8 +61,10 @@ def test_languages_api_lists_each_language_with_its_fields(client):
     assert len(body) == len(CATALOGUE) >= 25
     arabic = next(item for item in body if item["code"] == "ar")
     assert arabic == {"code": "ar", "name": "Arabic", "native_name": "العربية", "script": "Arab",
-                      "direction": "rtl", "reviewed": False}
-    assert next(item for item in body if item["code"] == "en")["reviewed"] is True
+                      "direction": "rtl", "reviewed": False,
+                      "review": "machine translation, not yet reviewed by a fluent speaker"}
+    english = next(item for item in body if item["code"] == "en")
+    assert english["reviewed"] is True and english["review"].startswith("reviewed by Safe Surgeries content editor")
 
 
 @pytest.mark.parametrize("code", list(CATALOGUE))
@@ -104,22 +100,28 @@ def test_cards_carry_the_language_and_english(all_languages_pdf, code):
     reader, number = bookmarked_page(all_languages_pdf, f"Patient cards: {language.name}")
     assert language.font_family.replace(" ", "-") in page_font_families(reader.pages[number])
     text = reader.pages[number].extract_text()
-    assert text.count("Your right to register with a GP") == 6
+    assert text.count("Registering with a GP") == 6
+    if not language.reviewed:  # said in the language and in English, on every card
+        assert text.count("This translation was made by machine") == 6
 
 
-def test_poster_and_card_pages_declare_lang_and_dir():
+def test_poster_and_card_pages_declare_lang_and_dir(parse):
     from bs4 import BeautifulSoup
 
     from safesurgeries.toolkit.builder import Edition, toolkit_html
-    from safesurgeries.toolkit.details import parse_details
     import datetime as dt
 
-    details = parse_details({"practice_name": "P", "address_lines": ["1 Road"], "postcode": "N1 9GU",
-                             "phone": "020 7946 0123", "languages": ["ur", "zh-Hans"]}, CATALOGUE)
+    details = parse({"practice_name": "Dr Siân & Partners — Ynys Môn", "address_lines": ["1 Road"],
+                     "postcode": "N1 9GU", "phone": "020 7946 0123", "languages": ["ur", "zh-Hans"]})
     page = BeautifulSoup(toolkit_html(details, Edition("1", dt.date(2026, 11, 1))), "html.parser")
     urdu = page.find(id="poster-ur")
     assert (urdu["lang"], urdu["dir"]) == ("ur", "rtl")
     assert urdu.find(class_="phone")["dir"] == "ltr"
+    # The practice's own words are isolated left to right on a right-to-left page, so "&" and "—" stay put.
+    name = urdu.find(class_="poster-practice-name").find("bdi")
+    assert (name["dir"], name.get_text()) == ("ltr", "Dr Siân & Partners — Ynys Môn")
+    assert all(line.find("bdi")["dir"] == "ltr" for line in urdu.find_all(class_="address-line"))
+    assert page.find(id="cards-ur").find(class_="card-from").find("bdi")["dir"] == "ltr"
     assert page.find(id="poster-zh-Hans")["lang"] == "zh-Hans"
     assert page.find(id="cards-ur").find(lang="ur")["dir"] == "rtl"
 

@@ -8,6 +8,7 @@ from bs4 import BeautifulSoup
 from pledging import PLEDGE, csrf, eml_messages, import_sample, link_path, post_button, send_outbox, submit_pledge
 from safesurgeries.extensions import db
 from safesurgeries.pledges.models import Pledge, PledgeStatus
+from safesurgeries.pledges.principles import principles_for
 
 ON_EVERY_DATABASE = True
 
@@ -162,3 +163,83 @@ def test_a_pledge_can_be_withdrawn_from_its_link_before_approval(directory, clie
     assert b"Listing withdrawn" in post_button(client, path).data
     assert only_pledge(directory).status is PledgeStatus.WITHDRAWN
     assert b"Nothing to withdraw" in post_button(client, path).data
+
+
+# --- nations ----------------------------------------------------------------------------------------
+
+SCOTLAND_CODES = [code for code, _ in principles_for("scotland")]
+WALES_CODES = [code for code, _ in principles_for("wales")]
+LEITH = {"ods_code": "", "practice_name": "Leith Walk Surgery", "address_lines": "1 Leith Walk\nEdinburgh",
+         "postcode": "eh6 8rg"}
+
+
+def check_page(client, **changes):
+    token = csrf(client.get("/pledge").data)
+    return client.post("/pledge/check", data={**PLEDGE, **changes, "csrf_token": token})
+
+
+def page_text(response) -> str:
+    return " ".join(BeautifulSoup(response.data, "html.parser").get_text(" ").split())
+
+
+def test_a_scottish_practice_pledges_to_the_principles_worded_for_scotland(directory, client):
+    """England's wording ticked for an Edinburgh postcode is sent back with Scotland's; ticked, it is stored as
+    Scottish, with the codes of the wording signed."""
+    first = check_page(client, **LEITH)
+    assert first.status_code == 422
+    text = page_text(first)
+    assert "Your practice is in Scotland, so the principles are worded for Scotland" in text
+    assert "we will use an agreed address, such as our practice's own" in text
+    assert "worded for Scotland, where your practice is" in text
+
+    check = check_page(client, **LEITH, principles=SCOTLAND_CODES)
+    assert check.status_code == 200
+    text = page_text(check)
+    assert "Nation Scotland" in text and "as worded for Scotland" in text
+    assert "We will not refuse or delay registering anyone because they have no proof of address" in text
+    assert submit_pledge(client, **LEITH, principles=SCOTLAND_CODES).status_code == 303
+    pledge = only_pledge(directory)
+    assert (pledge.nation, pledge.postcode) == ("scotland", "EH6 8RG")
+    assert sorted(pledge.principles) == sorted(SCOTLAND_CODES) and "no-proof-of-address" not in pledge.principles
+
+
+def test_a_welsh_directory_practice_gets_its_nation_from_the_directory_and_the_welsh_wording(directory, client):
+    chosen = client.get("/pledge?practice=W91002")  # PLAS MEDDYG, Ruthin: grouping W00
+    text = page_text(chosen)
+    assert "worded for Wales, where your practice is" in text
+    assert "Welsh Health Circular WHC/2025/025" in text
+    assert "We will never ask to see a visa" not in text
+    welsh = {"ods_code": "W91002", "practice_name": "Plas Meddyg", "address_lines": "Station Road\nRuthin",
+             "postcode": "LL15 1BP", "principles": WALES_CODES}
+    assert submit_pledge(client, **welsh).status_code == 303
+    pledge = only_pledge(directory)
+    assert pledge.nation == "wales" and pledge.practice_id is not None
+    assert "no-immigration-checks-wales" in pledge.principles
+
+
+def test_an_english_practice_keeps_englands_principles(directory, client):
+    assert "as worded for England" in page_text(check_page(client))
+    submit_pledge(client)
+    assert only_pledge(directory).nation == "england"
+
+
+@pytest.mark.parametrize("changes", [
+    {"ods_code": "", "postcode": "BT1 5GS"},  # Belfast
+    {"ods_code": "", "postcode": "bt15gs", "principles": WALES_CODES},
+])
+def test_a_northern_ireland_practice_is_told_why_it_cannot_pledge_and_nothing_is_stored(directory, client, changes):
+    page = check_page(client, **changes)
+    assert page.status_code == 422
+    soup = BeautifulSoup(page.data, "html.parser")
+    summary = " ".join(soup.find(class_="error-summary").get_text(" ").split())
+    assert "Your practice is in Northern Ireland, where we cannot take pledges" in summary
+    assert "Business Services Organisation (BSO) checks their entitlement" in summary
+    assert "Safe Surgery principles, as written for England, do not hold there" in summary
+    assert "guidance notes" in summary
+    assert soup.find("a", href="#postcode") is not None
+    assert "Tick each one" not in summary  # the one reason that matters, not a list of side issues
+    # Straight to the submit step (past the check page): refused the same way.
+    refused = client.post("/pledge/submit", data={**PLEDGE, **changes, "csrf_token": csrf(page.data)})
+    assert refused.status_code == 422 and b"Northern Ireland" in refused.data
+    with directory.app_context():
+        assert db.session.scalar(db.select(db.func.count()).select_from(Pledge)) == 0

@@ -79,6 +79,23 @@ def test_second_import_changes_nothing(app, runner):
     assert {code: p.updated_at for code, p in practices_by_code(app).items()} == before
 
 
+def test_import_gives_each_practice_its_nation_and_counts_them(app, runner, client, tmp_path):
+    """W00 (the Welsh grouping) makes a practice Welsh; otherwise its postcode says; the report counts them."""
+    rows = sample_rows()
+    welsh = sum(1 for row in rows if row[2] == "W00" and row[12] == "A" and row[25] == "4")
+    english = sum(1 for row in rows if row[2] != "W00" and row[12] == "A" and row[25] == "4")
+    assert welsh and english
+    rows.append(["S99001", "LEITH TEST SURGERY", "", "", "1 SHORE", "EDINBURGH", "", "", "", "EH6 8RG", "20200101",
+                 "", "A", "B", "", "", "", "", "", "", "", "0", "", "", "", "4", ""])
+    result = import_file(runner, write_rows(tmp_path / "epraccur.csv", rows))
+    assert result.exit_code == 0, result.output
+    assert f"Open GP practices by nation: England {english:,}, Scotland 1, Wales {welsh:,}." in result.stdout
+    practices = practices_by_code(app)
+    assert {p.nation for p in practices.values() if p.region_code == "W00"} == {"wales"}
+    assert client.get("/api/v1/practices/S99001").get_json()["nation"] == "scotland"
+    assert client.get("/api/v1/practices/A81030").get_json()["nation"] == "england"
+
+
 def test_changed_name_is_updated_and_changed_status_is_closed(imported, runner, client, tmp_path):
     rows = sample_rows()
     assert (rows[0][0], rows[1][0], rows[1][12]) == ("A81030", "A81035", "A")
@@ -180,7 +197,14 @@ def test_full_shared_file_imports_every_practice(app, runner):
     assert len(open_gp) == 6651
     # Every open GP practice is on the map: all their postcodes are in the ONS directory.
     assert [p.ods_code for p in open_gp if p.latitude is None] == []
-    assert all(49.8 < p.latitude < 55.9 and -6.5 < p.longitude < 1.8 for p in open_gp)  # within England
+    assert all(49.8 < p.latitude < 55.9 and -6.5 < p.longitude < 1.8 for p in open_gp)  # within England and Wales
+    # Every open GP practice has its nation: the W00 grouping's are Welsh, every other one English.
+    by_nation = {}
+    for practice in open_gp:
+        by_nation[practice.nation] = by_nation.get(practice.nation, 0) + 1
+    assert by_nation == {"england": 6253, "wales": 398}
+    assert {p.nation for p in open_gp if p.region_code == "W00"} == {"wales"}
+    assert "Open GP practices by nation: England 6,253, Wales 398." in result.stdout
 
 
 # --- the JSON API ------------------------------------------------------------------------------------
@@ -194,7 +218,9 @@ def test_get_practice_by_code_in_any_case(imported, client):
     assert body == {
         "ods_code": "A81030", "name": "BOROUGH ROAD & NUNTHORPE MEDICAL GROUP",
         "address_lines": ["167A BOROUGH ROAD", "MIDDLESBROUGH"], "postcode": "TS1 3RY", "region": "Y63",
-        "phone": "01642 243668", "status": "active"}
+        "nation": "england", "phone": "01642 243668", "status": "active",
+        "written_name": "Borough Road & Nunthorpe Medical Group",
+        "written_address_lines": ["167A Borough Road", "Middlesbrough"]}
 
 
 def test_unknown_code_is_404_json(imported, client):
@@ -266,7 +292,7 @@ def input_value(html: bytes, name: str) -> str | None:
 def test_toolkit_form_prefills_from_directory(imported, client):
     response = client.get("/toolkit", query_string={"practice": "a81030"})
     assert response.status_code == 200
-    assert input_value(response.data, "practice_name") == "BOROUGH ROAD & NUNTHORPE MEDICAL GROUP"
+    assert input_value(response.data, "practice_name") == "Borough Road & Nunthorpe Medical Group"
     assert input_value(response.data, "postcode") == "TS1 3RY"
     assert input_value(response.data, "ods_code") == "A81030"
 

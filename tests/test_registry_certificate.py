@@ -2,29 +2,31 @@
 
 import datetime as dt
 
+import pytest
 from bs4 import BeautifulSoup
 
 from conftest import PRACTICE, section_text
-from safesurgeries.toolkit import languages
 from safesurgeries.toolkit.builder import Edition, toolkit_html
-from safesurgeries.toolkit.details import parse_details
 
 EDITION = Edition("1", dt.date(2026, 11, 1), "https://safesurgeries.example")
 
 
-def certificate(details: dict):
-    html = toolkit_html(parse_details({**details, "languages": []}, languages.catalogue()), EDITION)
-    return BeautifulSoup(html, "html.parser").select_one("section#certificate")
+@pytest.fixture
+def certificate(parse):
+    def section(details: dict):
+        html = toolkit_html(parse({**details, "languages": []}), EDITION)
+        return BeautifulSoup(html, "html.parser").select_one("section#certificate")
+    return section
 
 
-def test_certificate_has_a_qr_code_svg_for_the_practice_page():
+def test_certificate_has_a_qr_code_svg_for_the_practice_page(certificate):
     section = certificate(PRACTICE)
     qr = section.select_one("figure.certificate-qr svg.certificate-qr-code")
     assert qr is not None and qr.select_one("path")["d"].startswith("M")
     assert section.select_one(".certificate-qr-url").get_text() == "https://safesurgeries.example/surgeries/Y99001"
 
 
-def test_no_qr_code_without_an_ods_code():
+def test_no_qr_code_without_an_ods_code(certificate):
     details = {key: value for key, value in PRACTICE.items() if key != "ods_code"}
     section = certificate(details)
     assert section.select_one("svg") is None and "/surgeries/" not in section.get_text()

@@ -32,7 +32,9 @@ def test_demo_load_makes_fictional_listings_at_real_postcodes_in_every_region(ap
     assert {item["region"] for item in items} == {"Y56", "Y58", "Y59", "Y60", "Y61", "Y62", "Y63"}
     for item in items[:20]:  # real postcodes: the postcode API knows them and agrees on the position
         where = client.get(f"/api/v1/postcodes/{item['postcode']}").get_json()
-        assert (where["latitude"], where["longitude"]) == (item["latitude"], item["longitude"])
+        assert (where["latitude"], where["longitude"], where["nation"]) == (item["latitude"], item["longitude"],
+                                                                            item["nation"])
+    assert {item["nation"] for item in items} == {"england"}  # the demo's places are in NHS England's regions
     since = sorted(dt.date.fromisoformat(item["listed_since"]) for item in items)
     assert dt.date.today() - since[0] > dt.timedelta(days=2 * 365)  # spread over the past three years
     assert dt.date.today() - since[0] <= dt.timedelta(days=3 * 365 + 1)

@@ -12,7 +12,7 @@ from safesurgeries.pledges.models import PledgeStatus
 from test_practices import SAMPLE, import_file
 
 PUBLIC_FIELDS = {"ods_code", "name", "address_lines", "postcode", "latitude", "longitude", "phone", "region",
-                 "region_name", "listed_since", "last_confirmed"}
+                 "region_name", "nation", "listed_since", "last_confirmed"}
 CONTACT = {"contact_name": "Zebedee Quintrell", "contact_email": "zebedee.private@example.org",
            "contact_role": "Secret role"}
 
@@ -170,6 +170,8 @@ def test_text_search_matches_name_postcode_and_address(client, three_cities):
     ({"radius_km": "5"}, "radius_km"),
     ({"radius_km": "-1", "near": "SE1"}, "radius_km"),
     ({"region": "Y99"}, "region"),
+    ({"nation": "atlantis"}, "nation"),
+    ({"nation": "uk"}, "nation"),
     ({"near": "ZZ9 9ZZ"}, "near"),
     ({"near": "Nowhere-on-Earth"}, "near"),
     ({"q": "SW1A 9ZZ"}, "q"),

@@ -90,7 +90,7 @@ def test_stats_count_listed_against_open_gp_practices_per_region(app, client, ru
     assert rows["London"][:3] == ["2", "32", "6.2%"]
     assert rows["North East and Yorkshire"][:3] == ["1", "32", "3.1%"]
     assert rows["South West"][:3] == ["0", "30", "0.0%"]
-    bar = soup.select(".stats-table tbody tr")[0].select_one("rect.bar-fill")
+    bar = soup.select_one("table[aria-labelledby=regions-heading] tbody tr").select_one("rect.bar-fill")
     assert bar["width"] == "6.2"
     months = {tr.th.get_text(strip=True): tr.td.get_text(strip=True) for tr in soup.select(".months-table tbody tr")}
     assert months["March 2025"] == "3" and months["April 2025"] == "0"

@@ -313,3 +313,34 @@ def test_admin_creates_and_deactivates_staff(staffed):
     admin.post(f"/staff/users/{user_id}", data={"active": "0", "csrf_token": token})
     assert new.get("/staff/pledges").status_code == 302  # signed out at once
     assert sign_in(new, "new@dotw.example", "a long enough password").status_code == 401
+
+
+def test_a_scottish_pledge_is_moderated_and_listed_with_its_nation(staffed, client, runner):
+    """Edinburgh (not in the NHS England directory): staff see the nation, and approving carries it to the new
+    directory entry, the listing, the open data and the stats."""
+    from safesurgeries.pledges.principles import principles_for
+    from safesurgeries.practices.models import Practice
+
+    pledge_id = confirmed_pledge(staffed, client, runner, ods_code="", practice_name="Leith Walk Surgery",
+                                 address_lines="1 Leith Walk\nEdinburgh", postcode="EH6 8RG",
+                                 principles=[code for code, _ in principles_for("scotland")])
+    reviewer = staffed.test_client()
+    sign_in(reviewer, "rita.reviewer@dotw.example")
+    queue = " ".join(BeautifulSoup(reviewer.get("/staff/pledges").data, "html.parser").get_text(" ").split())
+    assert "EH6 8RG, Scotland" in queue
+    assert "Nation known: Scotland: the principles signed are worded for it" in queue
+    page = reviewer.get(f"/staff/pledges/{pledge_id}")
+    assert "Nation Scotland" in " ".join(BeautifulSoup(page.data, "html.parser").get_text(" ").split())
+    reviewer.post(f"/staff/pledges/{pledge_id}/approve", data={"csrf_token": csrf(page.data)})
+
+    with staffed.app_context():
+        practice = db.session.scalar(db.select(Practice).where(Practice.name == "Leith Walk Surgery"))
+        assert (practice.nation, practice.added_by_staff) == ("scotland", True)
+        listing = db.session.scalar(db.select(Listing).where(Listing.practice_id == practice.id))
+        assert listing.nation == "scotland"
+        code = practice.ods_code
+    [item] = client.get("/api/v1/surgeries", query_string={"nation": "scotland"}).get_json()["surgeries"]
+    assert (item["ods_code"], item["nation"]) == (code, "scotland")
+    nations = {tr.th.get_text(strip=True): tr.td.get_text(strip=True)
+               for tr in BeautifulSoup(client.get("/stats").data, "html.parser").select(".nations-table tbody tr")}
+    assert nations["Scotland"] == "1" and nations["England"] == "0"

@@ -81,13 +81,15 @@ def test_batch_refuses_a_csv_with_unknown_columns(runner, tmp_path):
     assert result.exit_code == 1 and "unknown columns: name, town" in result.output
 
 
-def test_doctor_reports_everything_present(runner):
+def test_doctor_reports_everything_present(app, runner):
+    app.config["PUBLIC_BASE_URL"] = "https://safesurgeries.org.uk"
     result = runner.invoke(args=["doctor"])
     assert result.exit_code == 0, result.output
     assert "[ok] HarfBuzz subsetting" in result.output
     assert "[ok] Font for Tigrinya (ti): font 'Noto Sans Ethiopic' installed" in result.output
     assert "[ok] Database" in result.output
     assert "[ok] Postcode index" in result.output
+    assert "[ok] Public address (the certificate's QR code): https://safesurgeries.org.uk" in result.output
 
 
 def test_doctor_fails_on_an_unmigrated_database(tmp_path):

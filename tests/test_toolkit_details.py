@@ -3,7 +3,6 @@
 import pytest
 
 from conftest import PRACTICE
-from safesurgeries.toolkit.details import parse_details
 
 MINIMAL = {"practice_name": "Hill Surgery", "address_lines": ["1 Hill Road"], "postcode": "N1 9GU"}
 
@@ -75,19 +74,25 @@ def test_oversized_body_gets_413_not_500(client):
     assert response.is_json
 
 
-def test_values_are_normalised():
-    details = parse_details({**PRACTICE, "ods_code": " y99001 ", "postcode": "se84ru",
-                             "languages": ["AR", "ar", "en"]}, {"en", "ar"})
+def test_values_are_normalised(parse):
+    details = parse({**PRACTICE, "ods_code": " y99001 ", "postcode": "se84ru",
+                     "languages": ["AR", "ar", "en"]}, {"en", "ar"})
     assert details.ods_code == "Y99001"
     assert details.postcode == "SE8 4RU"
     assert details.languages == ("en", "ar")
 
 
-def test_care_of_address_defaults_to_practice_address():
-    details = parse_details(MINIMAL)
+def test_care_of_address_defaults_to_practice_address(parse):
+    details = parse(MINIMAL)
     assert details.care_of_address_lines == ("1 Hill Road", "N1 9GU")
     assert details.care_of_is_practice_address
-    assert not parse_details({**MINIMAL, "care_of_address_lines": ["Day Centre", "N1 1AA"]}).care_of_is_practice_address
+    assert not parse({**MINIMAL, "care_of_address_lines": ["Day Centre", "N1 1AA"]}).care_of_is_practice_address
+
+
+def test_the_practices_own_address_written_differently_is_still_its_own(parse):
+    details = parse({**MINIMAL, "care_of_address_lines": ["c/o Hill Surgery, Patient Post Desk", "1 Hill Road",
+                                                          "London N1 9GU"]})
+    assert details.care_of_is_practice_address
 
 
 def test_api_error_routes_answer_json(client):

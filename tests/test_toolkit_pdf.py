@@ -5,7 +5,7 @@ import io
 import pypdf
 import pytest
 
-from conftest import PRACTICE, page_with, pdf_pages, section_text
+from conftest import PRACTICE, pdf_pages, section_text
 
 SECTION_TITLES = [
     "Contents", "Why this matters", "The rules on registering patients", "Reception guide",
@@ -16,14 +16,9 @@ SECTION_TITLES = [
 
 
 @pytest.fixture(scope="module")
-def toolkit_pdf():
+def toolkit_pdf(toolkit_pdf_for):
     """One toolkit for the sample practice, built through the public API."""
-    from safesurgeries import create_app
-
-    app = create_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI": "sqlite://"})
-    response = app.test_client().post("/api/v1/toolkits", json=PRACTICE)
-    assert response.status_code == 200, response.get_data(as_text=True)
-    return response.data
+    return toolkit_pdf_for(PRACTICE).data
 
 
 def test_api_returns_a_pdf_named_after_the_ods_code(app, client):
@@ -43,21 +38,29 @@ def test_file_name_without_ods_code_is_a_slug_of_the_name(client):
 def test_cover_has_the_practice_name_address_and_postcode(toolkit_pdf):
     cover = pdf_pages(toolkit_pdf)[0]
     for text in ("Riverside Medical Centre", "12 Quay Street", "Deptford", "SE8 4RU", "Y99001",
-                 "Edition 2026.1", "November 2026"):
+                 "Edition 2026.2 (England)", "November 2026", "For GP practices in England"):
         assert text in cover
 
 
-def test_every_page_footer_has_edition_review_date_and_page_x_of_y(toolkit_pdf):
+def test_every_page_footer_has_nation_edition_review_date_and_page_x_of_y(toolkit_pdf):
     pages = pdf_pages(toolkit_pdf)
     for number, text in enumerate(pages, start=1):
-        assert "edition 2026.1" in text and "Content last reviewed November 2026" in text
+        assert "Safe Surgeries toolkit for England, edition 2026.2" in text
         assert f"Page {number} of {len(pages)}" in text
+    arabic = [pages[index] for index in range(len(pages)) if "Arabic translation: machine translation" in pages[index]]
+    # The review date speaks only for the English: the Arabic pages say their translation is not reviewed.
+    assert len(arabic) == 2 and all("English content last reviewed November 2026" in text for text in arabic)
+    assert all("ontent last reviewed November 2026" in text for text in pages if text not in arabic)
 
 
 def test_sections_are_all_present_and_in_order(toolkit_pdf):
+    reader = pypdf.PdfReader(io.BytesIO(toolkit_pdf))
+    marks = {item.title: reader.get_destination_page_number(item) for item in reader.outline
+             if not isinstance(item, list)}
+    starts = [marks[title] for title in SECTION_TITLES]
+    assert starts == sorted(starts) and len(set(starts)) == len(starts), dict(zip(SECTION_TITLES, starts))
     pages = pdf_pages(toolkit_pdf)
-    starts = [page_with(pages[1:], title) + 1 for title in SECTION_TITLES[1:]]
-    assert starts == sorted(starts), dict(zip(SECTION_TITLES[1:], starts))
+    assert all(title in pages[marks[title]] for title in SECTION_TITLES if not title.startswith("Poster"))
 
 
 def test_contents_lists_every_section_with_its_page_number(toolkit_pdf):
@@ -103,21 +106,27 @@ def test_policy_and_pledge_carry_the_practice_and_contact(toolkit_pdf):
 def test_english_poster_and_certificate_name_the_practice(toolkit_pdf):
     poster = section_text(toolkit_pdf, "Poster: English")
     assert "Everyone is welcome to register here" in poster
+    assert "Anyone in England can register with a GP practice and see a GP free of charge." in poster
     assert "Riverside Medical Centre" in poster and "Phone: 020 7946 0123" in poster
+    assert "12 Quay Street" in poster and "SE8 4RU" in poster
     assert "Riverside Medical Centre" in section_text(toolkit_pdf, "Certificate")
 
 
 def test_cards_tell_the_right_to_register_in_the_language_and_in_english(toolkit_pdf):
     cards = section_text(toolkit_pdf, "Patient cards: Arabic")
-    assert cards.count("Your right to register with a GP") == 6
+    assert cards.count("Registering with a GP") == 6
+    assert cards.count("Anyone in England can register") == 6
+    assert cards.count("Arabic: This translation was made by machine") == 6
     assert "Cut along the dashed lines" in cards
 
 
-def test_references_name_the_sources(toolkit_pdf):
-    references = pdf_pages(toolkit_pdf)[-1]
+def test_references_name_the_sources_with_their_addresses(toolkit_pdf):
+    references = section_text(toolkit_pdf, "References")
     for source in ("Patient Registration Standard Operating Principles", "General Medical Services Contracts",
-                   "Memorandum of Understanding", "Confidentiality"):
+                   "Memorandum of Understanding", "Confidentiality", "https://www.legislation.gov.uk/uksi/2015/1862",
+                   "https://www.bma.org.uk/advice-and-support/gp-practices/managing-your-practice-list/patient-"):
         assert source in references
+    assert "Contracts) Regulations 2004" not in " ".join(pdf_pages(toolkit_pdf))  # replaced in 2015: never cited
 
 
 def test_pdf_is_tagged_titled_and_in_english(toolkit_pdf):

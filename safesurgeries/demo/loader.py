@@ -69,7 +69,7 @@ def _sample_places() -> dict[str, list[tuple[str, str]]]:
     return places
 
 
-def _located(places: dict[str, list[tuple[str, str]]]) -> dict[str, list[tuple[str, str, float, float]]]:
+def _located(places: dict[str, list[tuple[str, str]]]) -> dict[str, list[tuple[str, str, float, float, str | None]]]:
     index = postcode_index()
     located = {}
     for region, entries in places.items():
@@ -80,7 +80,7 @@ def _located(places: dict[str, list[tuple[str, str]]]) -> dict[str, list[tuple[s
             except NotAPostcode:
                 continue
             if where is not None and where.precision == "postcode":
-                located[region].append((where.postcode, town, where.latitude, where.longitude))
+                located[region].append((where.postcode, town, where.latitude, where.longitude, where.nation))
     return located
 
 
@@ -109,20 +109,20 @@ def load_demo(count: int = DEFAULT_COUNT, now: dt.datetime | None = None) -> Loa
     now = now or dt.datetime.now(dt.timezone.utc)
     for n, code in enumerate(codes):
         region = regions[n % len(regions)]
-        postcode, town, latitude, longitude = located[region][(n // len(regions)) % len(located[region])]
+        postcode, town, latitude, longitude, nation = located[region][(n // len(regions)) % len(located[region])]
         name = names[n % len(names)] if n < len(names) else f"{names[n % len(names)]} {n // len(names) + 1}"
         if name.casefold() in real_names:  # "Demo ..." never should; make sure
             name = f"{name} (demo {code})"
         practice = Practice(ods_code=code, name=name, address_lines=[f"{rng.randint(1, 199)} {rng.choice(STREETS)}", town],
                             postcode=postcode, region_code=region, phone=f"01632 960{n % 1000:03d}",  # Ofcom's drama range
                             status=PracticeStatus.ACTIVE, prescribing_setting=4, latitude=latitude,
-                            longitude=longitude, is_demo=True)
+                            longitude=longitude, nation=nation, is_demo=True)
         age = dt.timedelta(days=rng.randint(0, 3 * 365 - 1), hours=rng.randint(0, 23))
         listed_since = now - age
         # Listings are re-confirmed yearly: the last time was on or after the latest anniversary.
         confirmed = listed_since + dt.timedelta(days=365 * (age.days // 365) + rng.randint(0, 20))
         db.session.add(Listing(practice=practice, pledge_id=None, active=True, listed_since=listed_since,
-                               last_confirmed=min(confirmed, now), is_demo=True))
+                               last_confirmed=min(confirmed, now), nation=nation, is_demo=True))
     db.session.commit()
     return LoadReport(loaded=count)
 

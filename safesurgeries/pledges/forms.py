@@ -4,8 +4,10 @@ from flask_wtf import FlaskForm
 from wtforms import BooleanField, SelectMultipleField, StringField, TextAreaField, widgets
 from wtforms.validators import Email, DataRequired, Length, Optional, Regexp, ValidationError
 
+from .. import nations
 from ..toolkit.details import ODS_CODE, normalise_postcode
-from .principles import PRINCIPLES, PRINCIPLE_CODES
+from .pledging import NotPledgeableHere, pledge_nation
+from .principles import BY_NATION, PRINCIPLES, principles_for
 
 
 def single_line(form, field):
@@ -32,10 +34,28 @@ class PledgeForm(FlaskForm):
                                 filters=[lambda v: (v or "").strip()],
                                 validators=[DataRequired("Enter your work e-mail address."), Length(max=254),
                                             Email("Enter an e-mail address like name@nhs.net.")])
-    principles = SelectMultipleField("The Safe Surgery principles", choices=list(PRINCIPLES),
+    # The choices follow the practice's nation (follow_nation); validate_principles checks them all.
+    principles = SelectMultipleField("The Safe Surgery principles", choices=list(PRINCIPLES), validate_choice=False,
                                      option_widget=widgets.CheckboxInput(),
                                      widget=widgets.ListWidget(prefix_label=False))
     consent_public = BooleanField("List our practice publicly as a Safe Surgery")
+
+    nation: str | None = None  # the practice's nation, once follow_nation() has looked
+    refusal: str | None = None  # why a practice in this nation cannot pledge here
+
+    def follow_nation(self) -> None:
+        """Find the practice's nation from its ODS code or postcode, and offer that nation's principles."""
+        ods_code = (self.ods_code.data or "").strip().upper()
+        try:
+            self.nation = pledge_nation(ods_code if ODS_CODE.fullmatch(ods_code) else None, self.postcode.data or "")
+            self.refusal = None
+        except NotPledgeableHere as error:
+            self.nation, self.refusal = nations.NORTHERN_IRELAND, str(error)
+        self.principles.choices = list(principles_for(self.nation))
+
+    def validate(self, extra_validators=None) -> bool:
+        self.follow_nation()
+        return super().validate(extra_validators)
 
     def validate_address_lines(self, field):
         lines = self.address_list()
@@ -49,10 +69,17 @@ class PledgeForm(FlaskForm):
         if normalised is None:
             raise ValidationError("Enter a real UK postcode, like SW1A 1AA.")
         field.data = normalised
+        if self.refusal:
+            raise ValidationError(self.refusal)
 
     def validate_principles(self, field):
-        if set(field.data or ()) != set(PRINCIPLE_CODES):
-            raise ValidationError("A Safe Surgery commits to every principle. Tick each one to pledge.")
+        ticked = set(field.data or ())
+        if self.refusal or ticked == {code for code, _ in self.principles.choices}:
+            return
+        if self.nation and any(ticked == {code for code, _ in other} for other in BY_NATION.values()):
+            raise ValidationError(f"Your practice is in {nations.name(self.nation)}, so the principles are worded "
+                                  f"for {nations.name(self.nation)}. Read them again and tick each one to pledge.")
+        raise ValidationError("A Safe Surgery commits to every principle. Tick each one to pledge.")
 
     def validate_consent_public(self, field):
         if not field.data:

@@ -54,6 +54,8 @@ class Pledge(db.Model):
     practice_name: Mapped[str] = mapped_column(String(200))
     address_lines: Mapped[list] = mapped_column(JSON, default=list)
     postcode: Mapped[str] = mapped_column(String(10))
+    # One of nations.ALL (never Northern Ireland: pledging refuses it), from the directory practice or the postcode.
+    nation: Mapped[str | None] = mapped_column(String(16))
     # Personal data: set to None by `retention run` when the pledge no longer needs it.
     contact_name: Mapped[str | None] = mapped_column(String(120))
     contact_role: Mapped[str | None] = mapped_column(String(120))
@@ -105,6 +107,8 @@ class Listing(db.Model):
     display_name: Mapped[str | None] = mapped_column(String(200))
     display_phone: Mapped[str | None] = mapped_column(String(30))
     is_demo: Mapped[bool] = mapped_column(default=False)
+    # The nation the practice pledged in (its pledge's); public, in the open data and the stats.
+    nation: Mapped[str | None] = mapped_column(String(16))
     # Changes with every ORM or Core update, so the registry's version check sees any edit (freshness.py).
     updated_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True), default=utcnow, onupdate=utcnow)
 

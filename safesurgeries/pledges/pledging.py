@@ -9,7 +9,7 @@ import datetime as dt
 import secrets
 from dataclasses import dataclass
 
-from .. import audit, mail
+from .. import audit, mail, nations
 from ..extensions import db, update_rows
 from ..practices.directory import find_practice
 from ..practices.models import utcnow
@@ -33,21 +33,46 @@ class PledgeData:
     consent_public: bool
 
 
+class NotPledgeableHere(ValueError):
+    """The practice is in a nation where the registry takes no pledges (Northern Ireland); nothing is stored."""
+
+
+# Only what ../shared/FACTS.md ("Other nations") supports.
+NORTHERN_IRELAND_REFUSAL = (
+    "Your practice is in Northern Ireland, where we cannot take pledges. Registering with a GP practice works "
+    "differently there: the applicant completes form HSCR-1 and the Business Services Organisation (BSO) checks "
+    "their entitlement, so the Safe Surgery principles, as written for England, do not hold there. For advice, see the BSO's guidance "
+    "notes on registering with a GP; who is entitled to free health services is set by the Provision of Health "
+    "Services to Persons Not Ordinarily Resident Regulations (Northern Ireland) 2015.")
+
+
+def pledge_nation(ods_code: str | None, postcode: str) -> str | None:
+    """The nation whose principles a pledge follows: the directory practice's, else the postcode's (None if
+    neither says). NotPledgeableHere for Northern Ireland."""
+    practice = find_practice(ods_code) if ods_code else None
+    nation = (practice.nation if practice else None) or nations.of_postcode(postcode)
+    if nation == nations.NORTHERN_IRELAND:
+        raise NotPledgeableHere(NORTHERN_IRELAND_REFUSAL)
+    return nation
+
+
 def new_nonce() -> str:
     return secrets.token_hex(16)
 
 
 def submit_pledge(data: PledgeData) -> Pledge:
-    """Store the pledge and queue its confirmation e-mail, together."""
+    """Store the pledge and queue its confirmation e-mail, together; NotPledgeableHere stores nothing."""
+    nation = pledge_nation(data.ods_code, data.postcode)
     practice = find_practice(data.ods_code) if data.ods_code else None
     pledge = Pledge(practice_id=practice.id if practice else None, ods_code=data.ods_code or None,
                     practice_name=data.practice_name, address_lines=data.address_lines, postcode=data.postcode,
+                    nation=nation,
                     contact_name=data.contact_name, contact_role=data.contact_role, contact_email=data.contact_email,
                     principles=data.principles, consent_public=data.consent_public, link_nonce=new_nonce())
     db.session.add(pledge)
     db.session.flush()
     audit.record("pledge.submitted", pledge, actor="contact", to_state=PledgeStatus.UNCONFIRMED,
-                 in_directory=practice is not None)
+                 in_directory=practice is not None, nation=nation)
     _queue_confirmation(pledge)
     db.session.commit()
     return pledge

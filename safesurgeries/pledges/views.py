@@ -2,16 +2,19 @@
 
 from flask import Blueprint, abort, redirect, render_template, request, url_for
 
+from .. import nations
 from ..practices.directory import find_practice, finder_results
 from . import pledging
 from .forms import PledgeForm
 from .links import BadLink, read_token
-from .principles import PRINCIPLES
+from .principles import principles_for
 
 bp = Blueprint("pledges", __name__, url_prefix="/pledge")
 
 
 def _form_page(form: PledgeForm, status: int = 200, find: str = "", found=()):
+    if form.nation is None:
+        form.follow_nation()  # a practice chosen from the directory, or answers brought back to change
     return render_template("pledges/form.html", form=form, find=find, found=found), status
 
 
@@ -29,7 +32,8 @@ def check():
     if not form.validate():
         return _form_page(form, 422)
     practice = find_practice(form.ods_code.data) if form.ods_code.data else None
-    return render_template("pledges/check.html", form=form, practice=practice, principles=PRINCIPLES)
+    return render_template("pledges/check.html", form=form, practice=practice,
+                           principles=principles_for(form.nation), nation_name=nations.name(form.nation))
 
 
 @bp.post("/change")

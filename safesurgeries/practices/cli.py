@@ -5,6 +5,7 @@ from pathlib import Path
 import click
 from flask.cli import with_appcontext
 
+from .. import nations
 from ..extensions import db
 from ..postcodes.cli import ensure_index
 from .importer import NotAnEpraccurFile, import_epraccur
@@ -35,3 +36,8 @@ def import_command(path: Path, only_if_empty: bool):
     click.echo(f"Added {report.added}, updated {report.updated}, closed {report.closed}, "
                f"unchanged {report.unchanged}, skipped {len(report.skipped)}; "
                f"{report.without_coordinates} with a postcode not in the ONS Postcode Directory (no map position).")
+    counts = [f"{nations.NAMES[nation]} {report.open_by_nation[nation]:,}" for nation in nations.ALL
+              if report.open_by_nation.get(nation)]
+    if report.open_by_nation.get(None):
+        counts.append(f"no nation known {report.open_by_nation[None]:,}")
+    click.echo(f"Open GP practices by nation: {', '.join(counts) or 'none'}.")

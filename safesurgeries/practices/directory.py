@@ -1,9 +1,12 @@
 """Looking practices up in the directory."""
 
+from dataclasses import dataclass
+
 from sqlalchemy import case, or_
 
 from ..extensions import db
 from .models import Practice, PracticeStatus
+from .naming import WrittenPractice, written_practice
 
 SEARCH_LIMIT = 20
 
@@ -36,12 +39,39 @@ def search_practices(query: str, limit: int = SEARCH_LIMIT) -> list[Practice]:
     return list(db.session.scalars(statement))
 
 
-def finder_results(args) -> tuple[str, list[Practice], dict | None]:
+def as_written(practice: Practice) -> WrittenPractice:
+    """The practice's name and address as a person writes them (the directory keeps NHS England's capitals)."""
+    return written_practice(practice.name, practice.address_lines)
+
+
+def public_practice(practice: Practice) -> dict:
+    """What the practices API gives: the directory's fields as published, and the name and address as written."""
+    written = as_written(practice)
+    return {**practice.public(), "written_name": written.name, "written_address_lines": written.address_lines}
+
+
+@dataclass(frozen=True)
+class FoundPractice:
+    """One line of the no-JavaScript finder's results."""
+
+    ods_code: str
+    name: str
+    postcode: str | None
+    status: PracticeStatus
+
+
+def finder_results(args) -> tuple[str, list[FoundPractice], dict | None]:
     """For the forms' no-JavaScript finder: the search text (?find=), its matches, and the chosen practice
-    (?practice=) as a form's starting data (fields by name; a form takes those it has)."""
+    (?practice=) as a form's starting data (fields by name; a form takes those it has), name and address cased
+    as a person writes them; the practice manager can still change them in the form."""
     find = args.get("find", "").strip()[:100]
+    found = [FoundPractice(p.ods_code, as_written(p).name, p.postcode, p.status)
+             for p in (search_practices(find) if find else [])]
     practice = find_practice(args.get("practice", "")[:20])
-    chosen = practice and {"practice_name": practice.name, "ods_code": practice.ods_code,
-                           "address_lines": "\n".join(practice.address_lines), "postcode": practice.postcode,
-                           "phone": practice.phone}
-    return find, search_practices(find) if find else [], chosen
+    chosen = None
+    if practice:
+        written = as_written(practice)
+        chosen = {"practice_name": written.name, "ods_code": practice.ods_code,
+                  "address_lines": "\n".join(written.address_lines), "postcode": practice.postcode,
+                  "phone": practice.phone}
+    return find, found, chosen

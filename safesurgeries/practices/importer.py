@@ -5,14 +5,15 @@ import datetime as dt
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .. import nations
 from ..extensions import db
 from ..postcodes import NotAPostcode, PostcodeIndex
 from ..toolkit.details import normalise_postcode
-from .models import Practice, PracticeStatus
+from .models import GP_PRACTICE_SETTING, Practice, PracticeStatus
 
 FIELD_COUNT = 27
 DIRECTORY_FIELDS = ("name", "address_lines", "postcode", "region_code", "icb_code", "phone", "status",
-                    "open_date", "close_date", "prescribing_setting", "latitude", "longitude")
+                    "open_date", "close_date", "prescribing_setting", "latitude", "longitude", "nation")
 
 
 class NotAnEpraccurFile(ValueError):
@@ -26,6 +27,8 @@ class ImportReport:
     closed: int = 0
     unchanged: int = 0
     without_coordinates: int = 0
+    # Open GP practices in the file per nation (None: a postcode the index cannot place in one).
+    open_by_nation: dict[str | None, int] = field(default_factory=dict)
     skipped: list[tuple[int, str]] = field(default_factory=list)
 
 
@@ -114,6 +117,11 @@ def import_epraccur(path: Path, postcodes: PostcodeIndex) -> ImportReport:
         values["latitude"], values["longitude"] = _coordinates(postcodes, values["postcode"])
         if values["latitude"] is None:
             report.without_coordinates += 1
+        # The grouping first: W00 is Wales even where a postcode's district crosses the border.
+        values["nation"] = nations.from_grouping(values["region_code"]) or nations.of_postcode(values["postcode"],
+                                                                                              postcodes)
+        if values["status"] is PracticeStatus.ACTIVE and values["prescribing_setting"] == GP_PRACTICE_SETTING:
+            report.open_by_nation[values["nation"]] = report.open_by_nation.get(values["nation"], 0) + 1
     existing = {practice.ods_code: practice for practice in db.session.scalars(db.select(Practice))}
     seen: set[str] = set()
     for line, values in parsed:

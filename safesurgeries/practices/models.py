@@ -18,6 +18,9 @@ def as_utc(moment: dt.datetime) -> dt.datetime:
     return moment if moment.tzinfo else moment.replace(tzinfo=dt.timezone.utc)
 
 
+GP_PRACTICE_SETTING = 4  # epraccur's prescribing setting for a GP practice
+
+
 class PracticeStatus(enum.Enum):
     """ODS organisation status (epraccur field 13)."""
 
@@ -39,6 +42,8 @@ class Practice(db.Model):
     postcode: Mapped[str | None] = mapped_column(String(10), index=True)
     region_code: Mapped[str | None] = mapped_column(String(3), index=True)
     icb_code: Mapped[str | None] = mapped_column(String(3))
+    # One of nations.ALL: from the national grouping (W00 is Wales) or else the postcode; None when unknown.
+    nation: Mapped[str | None] = mapped_column(String(16))
     phone: Mapped[str | None] = mapped_column(String(30))
     status: Mapped[PracticeStatus] = mapped_column(
         Enum(PracticeStatus, name="practice_status", values_callable=lambda e: [m.value for m in e],
@@ -57,10 +62,10 @@ class Practice(db.Model):
 
     @property
     def is_open_gp_practice(self) -> bool:
-        return self.status is PracticeStatus.ACTIVE and self.prescribing_setting == 4
+        return self.status is PracticeStatus.ACTIVE and self.prescribing_setting == GP_PRACTICE_SETTING
 
     def public(self) -> dict:
         """The directory fields the practices API publishes."""
         return {"ods_code": self.ods_code, "name": self.name, "address_lines": list(self.address_lines),
-                "postcode": self.postcode, "region": self.region_code, "latitude": self.latitude,
+                "postcode": self.postcode, "region": self.region_code, "nation": self.nation, "latitude": self.latitude,
                 "longitude": self.longitude, "phone": self.phone, "status": self.status.name.lower()}

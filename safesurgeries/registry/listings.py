@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from flask import current_app
 from sqlalchemy import func, select
 
+from .. import nations
 from ..extensions import db
 from ..pledges.models import Listing
 from ..postcodes import IndexMissing, NotAPostcode, parse_postcode, postcode_index
@@ -24,7 +25,7 @@ from .places import locate_place
 from .regions import REGION_NAMES, region_name
 
 PUBLIC_FIELDS = ("ods_code", "name", "address_lines", "postcode", "latitude", "longitude", "phone", "region",
-                 "region_name", "listed_since", "last_confirmed")
+                 "region_name", "nation", "listed_since", "last_confirmed")
 EARTH_RADIUS_KM = 6371.0088
 KM_PER_MILE = 1.609344
 MAX_RADIUS_KM = 1000.0
@@ -53,6 +54,7 @@ class Origin:
     kind: str  # "postcode", "district" or "place"
     latitude: float
     longitude: float
+    nation: str | None = None  # None for a district or place that crosses a border
 
 
 @dataclass(frozen=True)
@@ -66,6 +68,7 @@ class Snapshot:
     latitudes: tuple[float, ...]   # those latitudes, for bisect
     radians: tuple[tuple[float, float] | None, ...]  # (lat, lon) in radians per item, None without coordinates
     demo: bool                     # True while any listed item is demo data
+    nations: frozenset = frozenset()  # the nations with at least one listing (None: a listing with none known)
     cache: dict = field(default_factory=dict, compare=False)  # serialisations of this snapshot, built once
 
     def __len__(self) -> int:
@@ -79,6 +82,8 @@ class Results:
     origin: Origin | None
     demo: bool
     version: tuple
+    # Set instead of far-away items when the place searched from is in a nation with no listing: says what we cover.
+    notice: str | None = None
 
 
 # --- the snapshot ----------------------------------------------------------------------------------
@@ -120,13 +125,14 @@ def _build_snapshot(version: tuple) -> Snapshot:
     rows = db.session.execute(
         select(Listing.display_name, Listing.display_phone, Listing.listed_since, Listing.last_confirmed,
                Listing.is_demo, Practice.ods_code, Practice.name, Practice.address_lines, Practice.postcode,
-               Practice.phone, Practice.region_code, Practice.latitude, Practice.longitude)
+               Practice.phone, Practice.region_code, Practice.latitude, Practice.longitude,
+               func.coalesce(Listing.nation, Practice.nation))
         .join(Practice, Listing.practice_id == Practice.id)
         .where(Listing.active.is_(True))
     ).all()
     items, demo = [], False
     for (display_name, display_phone, listed_since, last_confirmed, is_demo, ods_code, name, address_lines, postcode,
-         phone, region, latitude, longitude) in rows:  # unpacked: Row attribute access is slow at this scale
+         phone, region, latitude, longitude, nation) in rows:  # unpacked: Row attribute access is slow at this scale
         # The same rule as Listing.name and Listing.phone: an admin's correction wins over the directory.
         items.append({
             "ods_code": ods_code,
@@ -138,6 +144,7 @@ def _build_snapshot(version: tuple) -> Snapshot:
             "phone": display_phone or phone,
             "region": region,
             "region_name": region_name(region),
+            "nation": nation,
             "listed_since": listed_since.date().isoformat(),
             "last_confirmed": last_confirmed.date().isoformat(),
         })
@@ -151,7 +158,8 @@ def _build_snapshot(version: tuple) -> Snapshot:
     radians = tuple((math.radians(item["latitude"]), math.radians(item["longitude"]))
                     if item["latitude"] is not None and item["longitude"] is not None else None for item in items)
     return Snapshot(version=version, items=tuple(items), haystacks=haystacks, by_latitude=tuple(located),
-                    latitudes=tuple(items[i]["latitude"] for i in located), radians=radians, demo=demo)
+                    latitudes=tuple(items[i]["latitude"] for i in located), radians=radians, demo=demo,
+                    nations=frozenset(item["nation"] for item in items))
 
 
 def find_listing(ods_code: str) -> dict | None:
@@ -173,7 +181,7 @@ def _postcode_origin(text: str, parameter: str) -> Origin:
                                      "been built.") from None
     if location is None:
         raise SearchError(parameter, f"We could not find the postcode {text.strip()[:20]!r}. Check it and try again.")
-    return Origin(location.postcode, location.precision, location.latitude, location.longitude)
+    return Origin(location.postcode, location.precision, location.latitude, location.longitude, location.nation)
 
 
 def looks_like_postcode(text: str) -> bool:
@@ -196,7 +204,14 @@ def locate(text: str, parameter: str = "near") -> Origin:
     if place is None:
         raise SearchError(parameter, f"We could not find {text[:40]!r}. Enter a postcode (like SE1 7PB), "
                                      "a postcode district (like SE1) or a town.")
-    return Origin(place.name, "place", place.latitude, place.longitude)
+    return Origin(place.name, "place", place.latitude, place.longitude, place.nation)
+
+
+def uncovered_notice(nation: str) -> str:
+    """What the registry covers, for a visitor searching from a nation where no practice is listed."""
+    covered = [nations.name(n) for n in nations.WITH_TOOLKIT]
+    return (f"No Safe Surgeries are listed in {nations.name(nation)}. The registry covers practices in "
+            f"{', '.join(covered[:-1])} and {covered[-1]}.")
 
 
 # --- searching -------------------------------------------------------------------------------------
@@ -264,23 +279,27 @@ def _nearest(snapshot: Snapshot, allowed, origin: Origin, radius_km: float | Non
 
 
 def search_listings(q: str | None = None, near: str | None = None, radius_km: float | None = None,
-                    region: str | None = None, limit: int | None = None, offset: int = 0,
+                    region: str | None = None, nation: str | None = None, limit: int | None = None, offset: int = 0,
                     snapshot: Snapshot | None = None) -> Results:
     """The public items matching the filters: nearest first when a place is given, else by name.
 
     q: words from a name, ODS code, postcode or address; a postcode or a town in q searches near it.
     near: a postcode, district or town to measure from. radius_km: only within this distance of it.
-    region: an NHS England region code (Y56). SearchError names the parameter that is wrong.
+    region: an NHS England region code (Y56). nation: one of nations.ALL. SearchError names the parameter that
+    is wrong. From a place in a nation with no listing (and no nation asked for), no items but a notice.
     """
     q = (q or "").strip() or None
     near = (near or "").strip() or None
     region = (region or "").strip().upper() or None
+    nation = (nation or "").strip().lower() or None
     if q is not None and len(q) > 100:
         raise SearchError("q", "The search text must be 100 characters or fewer.")
     if near is not None and len(near) > 100:
         raise SearchError("near", "The place must be 100 characters or fewer.")
     if region is not None and region not in REGION_NAMES:
         raise SearchError("region", "Choose one of the NHS England regions: " + ", ".join(REGION_NAMES) + ".")
+    if nation is not None and nation not in nations.ALL:
+        raise SearchError("nation", "Choose one of the nations: " + ", ".join(nations.ALL) + ".")
     if radius_km is not None and not (0 < radius_km <= MAX_RADIUS_KM):
         raise SearchError("radius_km", f"The radius must be more than 0 and at most {MAX_RADIUS_KM:g} km.")
 
@@ -290,16 +309,22 @@ def search_listings(q: str | None = None, near: str | None = None, radius_km: fl
         if looks_like_postcode(q):
             origin, text = _postcode_origin(q, "q"), None
         elif (place := locate_place(q)) is not None:
-            origin, text = Origin(place.name, "place", place.latitude, place.longitude), None
+            origin, text = Origin(place.name, "place", place.latitude, place.longitude, place.nation), None
     if radius_km is not None and origin is None:
         raise SearchError("radius_km", "A radius needs a place to measure from: give near (a postcode or town).")
 
     snapshot = snapshot or public_snapshot()
+    if (origin is not None and origin.nation and nation is None and origin.nation not in snapshot.nations
+            and None not in snapshot.nations):
+        # Practices in another nation follow other rules: nearest-first would send the visitor to one of those.
+        # (A listing whose nation is unknown might be in the visitor's: then nearest-first, as before.)
+        return Results(items=[], total=0, origin=origin, demo=snapshot.demo, version=snapshot.version,
+                       notice=uncovered_notice(origin.nation))
     allowed = None
-    if text is not None or region is not None:
+    if text is not None or region is not None or nation is not None:
         needle = text.casefold() if text else None
         allowed = {i for i, item in enumerate(snapshot.items)
-                   if (region is None or item["region"] == region)
+                   if (region is None or item["region"] == region) and (nation is None or item["nation"] == nation)
                    and (needle is None or needle in snapshot.haystacks[i])}
 
     if origin is None:
@@ -321,7 +346,7 @@ MAX_LIMIT = 10000
 
 def parse_filters(args, with_limit: bool = False) -> dict:
     """The search filters from a query string, checked; SearchError names a bad one."""
-    filters = {name: (args.get(name) or "").strip() or None for name in ("q", "near", "region")}
+    filters = {name: (args.get(name) or "").strip() or None for name in ("q", "near", "region", "nation")}
     radius = (args.get("radius_km") or "").strip()
     try:
         filters["radius_km"] = float(radius) if radius else None

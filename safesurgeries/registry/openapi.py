@@ -6,6 +6,7 @@ answers' shapes against these schemas, so the document cannot drift from the cod
 
 import functools
 
+from .. import nations
 from .listings import MAX_LIMIT, MAX_RADIUS_KM
 from .regions import REGION_NAMES
 
@@ -28,6 +29,11 @@ def _query(name: str, description: str, schema: dict) -> dict:
 
 NULLABLE_STRING = {"type": "string", "nullable": True}
 NULLABLE_NUMBER = {"type": "number", "nullable": True}
+NATION = {"type": "string", "nullable": True, "enum": [*nations.ALL, None],
+          "description": "The UK nation whose GP registration rules apply; null when not known."}
+NOTICE = {"type": "string", "description": "Only when `near` (or a place in `q`) is in a nation where no practice "
+                                           "is listed: there are then no results, and this says which nations the "
+                                           "registry covers."}
 
 FILTERS = [
     _query("q", "Words from a practice's name, ODS code, postcode or address. A postcode or a town here "
@@ -37,6 +43,7 @@ FILTERS = [
     _query("radius_km", "Only listings within this many kilometres of `near`.",
            {"type": "number", "exclusiveMinimum": 0, "maximum": MAX_RADIUS_KM}),
     _query("region", "An NHS England region code.", {"type": "string", "enum": list(REGION_NAMES)}),
+    _query("nation", "Only listings in this UK nation.", {"type": "string", "enum": list(nations.ALL)}),
     _query("limit", "At most this many results (the first ones in the list's order).",
            {"type": "integer", "minimum": 1, "maximum": MAX_LIMIT}),
 ]
@@ -48,12 +55,12 @@ SCHEMAS = {
     "Surgery": {
         "type": "object",
         "required": ["ods_code", "name", "address_lines", "postcode", "latitude", "longitude", "phone", "region",
-                     "region_name", "listed_since", "last_confirmed"],
+                     "region_name", "nation", "listed_since", "last_confirmed"],
         "properties": {
             "ods_code": {"type": "string"}, "name": {"type": "string"},
             "address_lines": {"type": "array", "items": {"type": "string"}},
             "postcode": NULLABLE_STRING, "latitude": NULLABLE_NUMBER, "longitude": NULLABLE_NUMBER,
-            "phone": NULLABLE_STRING, "region": NULLABLE_STRING, "region_name": NULLABLE_STRING,
+            "phone": NULLABLE_STRING, "region": NULLABLE_STRING, "region_name": NULLABLE_STRING, "nation": NATION,
             "listed_since": {"type": "string", "format": "date"},
             "last_confirmed": {"type": "string", "format": "date"},
             "distance_km": {"type": "number", "description": "Only with `near`."},
@@ -65,11 +72,12 @@ SCHEMAS = {
                                    "count": {"type": "integer", "description": "How many are in this answer."},
                                    "total": {"type": "integer", "description": "How many match, before `limit`."},
                                    "demo": {"type": "boolean",
-                                            "description": "True while demo data (not real Safe Surgeries) is loaded."}}},
+                                            "description": "True while demo data (not real Safe Surgeries) is loaded."},
+                                   "notice": NOTICE}},
     "SurgeryCollection": {
         "type": "object", "required": ["type", "features", "count", "demo"],
         "properties": {"type": {"type": "string", "enum": ["FeatureCollection"]}, "count": {"type": "integer"},
-                       "demo": {"type": "boolean"},
+                       "demo": {"type": "boolean"}, "notice": NOTICE,
                        "features": {"type": "array", "items": {
                            "type": "object", "required": ["type", "geometry", "properties"],
                            "properties": {"type": {"type": "string", "enum": ["Feature"]},
@@ -80,13 +88,18 @@ SCHEMAS = {
                                                                                       "items": {"type": "number"}}}},
                                           "properties": _ref("Surgery")}}}}},
     "Practice": {"type": "object",
-                 "required": ["ods_code", "name", "address_lines", "postcode", "region", "latitude", "longitude",
-                              "phone", "status"],
+                 "required": ["ods_code", "name", "address_lines", "postcode", "region", "nation", "latitude",
+                              "longitude", "phone", "status", "written_name", "written_address_lines"],
                  "properties": {"ods_code": {"type": "string"}, "name": {"type": "string"},
                                 "address_lines": {"type": "array", "items": {"type": "string"}},
-                                "postcode": NULLABLE_STRING, "region": NULLABLE_STRING,
+                                "postcode": NULLABLE_STRING, "region": NULLABLE_STRING, "nation": NATION,
                                 "latitude": NULLABLE_NUMBER, "longitude": NULLABLE_NUMBER,
-                                "phone": NULLABLE_STRING, "status": {"type": "string"}}},
+                                "phone": NULLABLE_STRING, "status": {"type": "string"},
+                                "written_name": {"type": "string", "description": "name as a person writes it "
+                                                 "(name is as NHS England publishes it, in capitals)"},
+                                "written_address_lines": {"type": "array", "items": {"type": "string"},
+                                                          "description": "address_lines as a person writes them: "
+                                                          "cased, comma-joined lines split, the name not repeated"}}},
     "PracticeList": {"type": "object", "required": ["practices"],
                      "properties": {"practices": {"type": "array", "items": _ref("Practice")}}},
     "Location": {"type": "object", "required": ["postcode", "latitude", "longitude", "precision"],
@@ -98,16 +111,21 @@ SCHEMAS = {
                                            "description": "null for a district that crosses a border"}}},
     "LanguageList": {"type": "object", "required": ["languages"],
                      "properties": {"languages": {"type": "array", "items": {
-                         "type": "object", "required": ["code", "name", "native_name", "script", "direction", "reviewed"],
+                         "type": "object", "required": ["code", "name", "native_name", "script", "direction", "reviewed",
+                                      "review"],
                          "properties": {"code": {"type": "string"}, "name": {"type": "string"},
                                         "native_name": {"type": "string"}, "script": {"type": "string"},
                                         "direction": {"type": "string", "enum": ["ltr", "rtl"]},
-                                        "reviewed": {"type": "boolean"}}}}}},
+                                        "reviewed": {"type": "boolean"},
+                                        "review": {"type": "string"}}}}}},
     "PracticeDetails": {"type": "object", "required": ["practice_name", "address_lines", "postcode"],
                         "description": "The practice details contract; see the README.",
                         "properties": {"practice_name": {"type": "string"}, "ods_code": {"type": "string"},
                                        "address_lines": {"type": "array", "items": {"type": "string"}},
-                                       "postcode": {"type": "string"}, "phone": {"type": "string"},
+                                       "postcode": {"type": "string"},
+                                       "nation": {"type": "string", "enum": ["england", "scotland", "wales"],
+                                                  "description": "Optional: it must match the postcode's."},
+                                       "phone": {"type": "string"},
                                        "email": {"type": "string"}, "website": {"type": "string"},
                                        "contact_name": {"type": "string"}, "contact_role": {"type": "string"},
                                        "care_of_address_lines": {"type": "array", "items": {"type": "string"}},
@@ -172,11 +190,21 @@ def openapi_document() -> dict:
                                 "content": {"application/json": {"schema": _ref("PracticeDetails")}}},
                 "responses": {
                     "200": {"description": "The toolkit.",
+                            "headers": {
+                                "Toolkit-Nation": {"description": "Whose rules it states: england, scotland or wales.",
+                                                   "schema": {"type": "string"}},
+                                "Toolkit-Unreviewed-Languages": {
+                                    "description": "Comma-separated codes of its machine translations that no fluent "
+                                                   "speaker has reviewed yet (empty if none).",
+                                    "schema": {"type": "string"}}},
                             "content": {"application/pdf": {"schema": {"type": "string", "format": "binary"}}}},
                     "400": _error("The body is not a JSON object."),
                     "413": _error("The body is larger than 64 KB."),
-                    "422": _json(_ref("DetailsErrors"), "Some details are not right; `errors` maps fields to messages."),
-                    "503": _error("A chosen language's font is not installed on the server.")}}},
+                    "422": _json(_ref("DetailsErrors"), "Some details are not right; `errors` maps fields to messages. "
+                                                           "A practice in Northern Ireland also gets "
+                                                           "`nation`: there is no toolkit for it."),
+                    "503": _error("A chosen language's font is not installed on the server, or the postcode index "
+                                  "has not been built.")}}},
             "/api/v1/openapi.json": {"get": {
                 "summary": "This document.",
                 "responses": {"200": {"description": "The OpenAPI document.",

@@ -27,9 +27,13 @@ def _json_bytes(data: dict) -> bytes:
     return json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
 
 
+def _notice(results: Results) -> dict:
+    return {"notice": results.notice} if results.notice else {}
+
+
 def as_json(results: Results) -> bytes:
     return _json_bytes({"surgeries": results.items, "count": len(results.items), "total": results.total,
-                        "demo": results.demo})
+                        "demo": results.demo, **_notice(results)})
 
 
 def as_geojson(results: Results) -> bytes:
@@ -41,7 +45,7 @@ def as_geojson(results: Results) -> bytes:
         "properties": item,
     } for item in results.items]
     return _json_bytes({"type": "FeatureCollection", "demo": results.demo, "count": len(features),
-                        "features": features})
+                        "features": features, **_notice(results)})
 
 
 def as_csv(results: Results) -> bytes:

@@ -29,6 +29,7 @@ class Place:
     latitude: float
     longitude: float
     practices: int
+    nation: str | None = None  # the nation all its practices are in; None if they are in more than one
 
 
 def _version_query() -> tuple:
@@ -37,25 +38,27 @@ def _version_query() -> tuple:
 
 def _build() -> dict[str, Place]:
     sums: dict[str, list] = {}
-    rows = db.session.execute(select(Practice.address_lines, Practice.latitude, Practice.longitude)
+    rows = db.session.execute(select(Practice.address_lines, Practice.latitude, Practice.longitude, Practice.nation)
                               .where(Practice.latitude.is_not(None), Practice.longitude.is_not(None)))
-    for lines, latitude, longitude in rows:
+    for lines, latitude, longitude, nation in rows:
         for line in {" ".join(line.split()) for line in lines or () if not any(c.isdigit() for c in line)}:
-            entry = sums.setdefault(line.casefold(), [0.0, 0.0, 0.0, 0.0, 0, line])
+            entry = sums.setdefault(line.casefold(), [0.0, 0.0, 0.0, 0.0, 0, line, set()])
             entry[0] += latitude
             entry[1] += longitude
             entry[2] += latitude * latitude
             entry[3] += longitude * longitude
             entry[4] += 1
+            entry[6].add(nation)
     places = {}
-    for key, (lat, lon, lat2, lon2, n, name) in sums.items():
+    for key, (lat, lon, lat2, lon2, n, name, place_nations) in sums.items():
         if n < MIN_PRACTICES:
             continue
         mean_lat, mean_lon = lat / n, lon / n
         spread = math.sqrt(max(0.0, lat2 / n - mean_lat ** 2) * KM_PER_DEGREE ** 2
                            + max(0.0, lon2 / n - mean_lon ** 2) * (KM_PER_DEGREE * math.cos(math.radians(mean_lat))) ** 2)
         if spread <= MAX_SPREAD_KM:
-            places[key] = Place(name.title(), mean_lat, mean_lon, n)
+            places[key] = Place(name.title(), mean_lat, mean_lon, n,
+                                next(iter(place_nations)) if len(place_nations) == 1 else None)
     return places
 
 

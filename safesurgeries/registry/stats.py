@@ -1,4 +1,5 @@
-"""The registry in numbers: listings per NHS region against all open GP practices, and listings per month."""
+"""The registry in numbers: listings per nation and per NHS England region against the open GP practices, and
+listings per month."""
 
 import csv
 import datetime as dt
@@ -8,12 +9,14 @@ from dataclasses import dataclass
 from markupsafe import Markup, escape
 from sqlalchemy import func, select
 
+from .. import nations
 from ..extensions import db
-from ..practices.models import Practice, PracticeStatus
+from ..practices.models import GP_PRACTICE_SETTING, Practice, PracticeStatus
 from .listings import public_snapshot
 from .regions import REGION_NAMES
 
-GP_PRACTICE_SETTING = 4  # epraccur's prescribing setting for a GP practice
+# The NHS regions are England's: a practice counts in them unless it is known to be in another nation.
+IN_ENGLAND = (nations.ENGLAND, None)
 
 
 @dataclass(frozen=True)
@@ -38,19 +41,28 @@ class RegionRow:
 class RegistryStats:
     total: int
     open_practices: int
-    regions: list[RegionRow]
+    regions: list[RegionRow]         # England's NHS regions
+    nations: list[RegionRow]         # keyed by nation (nations.ALL), and "" for listings whose nation is not known
     months: list[tuple[dt.date, int]]  # (first day of the month, listings that began in it)
     demo: bool
 
 
-def open_practices_by_region() -> dict[str | None, int]:
-    """Open GP practices in the directory per region code; demo practices are never counted."""
+def open_practices_by_region_and_nation() -> dict[tuple[str | None, str | None], int]:
+    """Open GP practices in the directory per (region code, nation); demo practices are never counted."""
     rows = db.session.execute(
-        select(Practice.region_code, func.count(Practice.id))
+        select(Practice.region_code, Practice.nation, func.count(Practice.id))
         .where(Practice.status == PracticeStatus.ACTIVE, Practice.prescribing_setting == GP_PRACTICE_SETTING,
                Practice.is_demo.is_(False))
-        .group_by(Practice.region_code))
-    return {code: count for code, count in rows}
+        .group_by(Practice.region_code, Practice.nation))
+    return {(code, nation): count for code, nation, count in rows}
+
+
+def _sum_by(counts: dict, key, keep=lambda _: True) -> dict:
+    summed: dict = {}
+    for pair, n in counts.items():
+        if keep(pair):
+            summed[key(pair)] = summed.get(key(pair), 0) + n
+    return summed
 
 
 def _month(day: dt.date) -> dt.date:
@@ -63,26 +75,36 @@ def _next_month(day: dt.date) -> dt.date:
 
 def registry_stats(today: dt.date | None = None) -> RegistryStats:
     snapshot = public_snapshot()
-    listed: dict[str | None, int] = {}
+    listed_by = {}  # (region, nation) -> listings
     started: dict[dt.date, int] = {}
     for item in snapshot.items:
-        listed[item["region"]] = listed.get(item["region"], 0) + 1
+        listed_by[item["region"], item["nation"]] = listed_by.get((item["region"], item["nation"]), 0) + 1
         month = _month(dt.date.fromisoformat(item["listed_since"]))
         started[month] = started.get(month, 0) + 1
-    open_counts = open_practices_by_region()
+    open_by = open_practices_by_region_and_nation()
+
+    def in_england(pair) -> bool:
+        return pair[1] in IN_ENGLAND
+
+    listed, open_counts = (_sum_by(counts, lambda pair: pair[0], in_england) for counts in (listed_by, open_by))
     regions = [RegionRow(code, name, listed.get(code, 0), open_counts.get(code, 0)) for code, name in REGION_NAMES.items()]
     elsewhere = sum(n for code, n in listed.items() if code not in REGION_NAMES)
     if elsewhere:
         regions.append(RegionRow("", "No region recorded", elsewhere,
                                  sum(n for code, n in open_counts.items() if code not in REGION_NAMES)))
+    listed_nations, open_nations = (_sum_by(counts, lambda pair: pair[1]) for counts in (listed_by, open_by))
+    nation_rows = [RegionRow(nation, nations.name(nation), listed_nations.get(nation, 0), open_nations.get(nation, 0))
+                   for nation in nations.ALL]
+    if listed_nations.get(None):
+        nation_rows.append(RegionRow("", "Nation not known", listed_nations[None], open_nations.get(None, 0)))
     months = []
     if started:
         month, last = min(started), _month(max(today or dt.date.today(), max(started)))
         while month <= last:
             months.append((month, started.get(month, 0)))
             month = _next_month(month)
-    return RegistryStats(total=len(snapshot), open_practices=sum(open_counts.values()), regions=regions,
-                         months=months, demo=snapshot.demo)
+    return RegistryStats(total=len(snapshot), open_practices=sum(open_by.values()), regions=regions,
+                         nations=nation_rows, months=months, demo=snapshot.demo)
 
 
 def month_label(month: dt.date) -> str:
@@ -112,17 +134,23 @@ def months_chart_svg(months: list[tuple[dt.date, int]]) -> Markup:
     return Markup("".join(parts))  # nosec B704
 
 
+def _share(row: RegionRow) -> str:
+    return "" if row.share is None else f"{row.share * 100:.1f}"
+
+
 def stats_csv(stats: RegistryStats) -> bytes:
-    """The page's two tables in one sheet: a `table` column says which each row belongs to."""
+    """The page's tables in one sheet: a `table` column says which each row belongs to."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
     writer.writerow(["table", "key", "name", "listed", "open_gp_practices", "share_percent", "demo"])
     demo = "yes" if stats.demo else "no"
     for row in stats.regions:
-        share = "" if row.share is None else f"{row.share * 100:.1f}"
-        writer.writerow(["region", row.code, row.name, row.listed, row.open_practices, share, demo])
-    writer.writerow(["region", "", "England", stats.total, stats.open_practices,
-                     f"{stats.total / stats.open_practices * 100:.1f}" if stats.open_practices else "", demo])
+        writer.writerow(["region", row.code, row.name, row.listed, row.open_practices, _share(row), demo])
+    england = RegionRow("", "England", sum(row.listed for row in stats.regions),
+                        sum(row.open_practices for row in stats.regions))
+    writer.writerow(["region", "", england.name, england.listed, england.open_practices, _share(england), demo])
+    for row in stats.nations:
+        writer.writerow(["nation", row.code, row.name, row.listed, row.open_practices, _share(row), demo])
     for month, count in stats.months:
         writer.writerow(["month", f"{month:%Y-%m}", month_label(month), count, "", "", demo])
     return ("\ufeff" + buffer.getvalue()).encode("utf-8")

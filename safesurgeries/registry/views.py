@@ -5,10 +5,12 @@ import datetime as dt
 from flask import Blueprint, Response, abort, current_app, render_template, request, send_from_directory, url_for
 from xstatic.pkg import leaflet, leaflet_markercluster
 
+from .. import nations
 from ..security import allow_framing
 from . import stats as registry_stats
 from .caching import PAGE_MAX_AGE, make_cacheable
 from .listings import SearchError, find_listing, locate, parse_filters, public_snapshot, search_listings
+from .not_listed import not_listed
 from .regions import REGION_NAMES
 
 bp = Blueprint("registry", __name__)
@@ -26,9 +28,15 @@ def long_date(value: str) -> str:
     return f"{day.day} {day:%B} {day.year}"
 
 
+@bp.app_template_filter("nation_name")
+def nation_name(nation: str | None) -> str:
+    """'northern-ireland' as Northern Ireland (for the registry's, the pledge form's and staff pages)."""
+    return nations.name(nation)
+
+
 @bp.context_processor
 def registry_context() -> dict:
-    return {"region_names": REGION_NAMES, "registry_demo": public_snapshot().demo}
+    return {"region_names": REGION_NAMES, "nations_all": nations.ALL, "registry_demo": public_snapshot().demo}
 
 
 @bp.after_request
@@ -46,7 +54,7 @@ def _page_number() -> int:
 @bp.get("/surgeries")
 def surgeries():
     """The list: search by postcode, place or name, filter by region; nearest first; works without JavaScript."""
-    typed = {name: request.args.get(name, "")[:100] for name in ("q", "near", "radius_km", "region")}
+    typed = {name: request.args.get(name, "")[:100] for name in ("q", "near", "radius_km", "region", "nation")}
     try:
         page = _page_number()
         results = search_listings(**parse_filters(request.args), limit=PER_PAGE, offset=(page - 1) * PER_PAGE)
@@ -66,7 +74,8 @@ def _page_url(page: int) -> str:
 def surgery(ods_code: str):
     item = find_listing(ods_code)
     if item is None:
-        abort(404, description="This practice is not listed as a Safe Surgery.")
+        # A page, not a bare 404: a certificate's QR code can outlive its listing.
+        return render_template("registry/not_listed.html", practice=not_listed(ods_code)), 404
     return render_template("registry/surgery.html", item=item)
 
 

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from sqlalchemy import or_
 from sqlalchemy.exc import IntegrityError
 
-from .. import audit, mail
+from .. import audit, mail, nations
 from ..extensions import db, update_rows
 from ..pledges.links import link_url
 from ..pledges.models import Listing, Pledge, PledgeStatus, RejectionReason
@@ -44,6 +44,10 @@ def checks(pledge: Pledge) -> list[Check]:
         same = (practice.postcode or "").replace(" ", "") == pledge.postcode.replace(" ", "")
         result.append(Check("Postcode matches the directory", same,
                             f"pledge {pledge.postcode}, directory {practice.postcode or 'none'}"))
+    result.append(Check("Nation known", pledge.nation is not None,
+                        f"{nations.name(pledge.nation)}: the principles signed are worded for it"
+                        if pledge.nation else "the postcode is not in the ONS Postcode Directory: check which "
+                                              "nation the practice is in (we list none in Northern Ireland)"))
     email = pledge.contact_email or ""
     on_nhs_mail = email.lower().endswith("@" + NHS_MAIL_DOMAIN)
     result.append(Check("E-mail on nhs.net", on_nhs_mail,
@@ -117,7 +121,8 @@ def approve(pledge_id: int, reviewer: StaffUser, now: dt.datetime | None = None)
         return _already_decided(pledge_id)
     pledge = db.session.get(Pledge, pledge_id)
     practice = pledge.practice or _practice_from_pledge(pledge)
-    listing = Listing(practice=practice, pledge=pledge, listed_since=now, last_confirmed=pledge.confirmed_at or now)
+    listing = Listing(practice=practice, pledge=pledge, listed_since=now, last_confirmed=pledge.confirmed_at or now,
+                      nation=pledge.nation or practice.nation)
     db.session.add(listing)
     try:
         db.session.flush()
@@ -146,7 +151,8 @@ def _practice_from_pledge(pledge: Pledge) -> Practice:
         pass
     practice = Practice(ods_code=pledge.ods_code or f"H{pledge.id:09d}"[:10], name=pledge.practice_name,
                         address_lines=list(pledge.address_lines), postcode=pledge.postcode,
-                        status=PracticeStatus.ACTIVE, added_by_staff=True, latitude=latitude, longitude=longitude)
+                        status=PracticeStatus.ACTIVE, added_by_staff=True, latitude=latitude, longitude=longitude,
+                        nation=pledge.nation)
     db.session.add(practice)
     return practice
 

@@ -65,6 +65,8 @@
       } else if (shown) {
         map.fitBounds(clusters.getBounds(), {maxZoom: 12, padding: [20, 20]});
       }
+      // Searched from a nation where no practice is listed: the API says which nations the registry covers.
+      if (data.notice) { say(data.notice); return; }
       say((shown === 1 ? "1 Safe Surgery on the map." : shown + " Safe Surgeries on the map.") +
           (data.demo ? " These listings are demo data, not real Safe Surgeries." : ""));
     })

@@ -13,15 +13,18 @@
     if (field) { field.value = value || ""; }
   }
 
+  // The API gives the directory's capitals (name, address_lines) and the same as a person writes them.
+  function writtenName(practice) { return practice.written_name || practice.name; }
+
   function choose(practice) {
-    setField("practice_name", practice.name);
+    setField("practice_name", writtenName(practice));
     setField("ods_code", practice.ods_code);
-    setField("address_lines", (practice.address_lines || []).join("\n"));
+    setField("address_lines", (practice.written_address_lines || practice.address_lines || []).join("\n"));
     setField("postcode", practice.postcode);
     setField("phone", practice.phone);
     results.textContent = "";
     var note = document.createElement("li");
-    note.textContent = "Filled in the details of " + practice.name + ". Check them below.";
+    note.textContent = "Filled in the details of " + writtenName(practice) + ". Check them below.";
     results.appendChild(note);
     form.elements.practice_name.focus();
   }
@@ -32,7 +35,7 @@
       var item = document.createElement("li");
       var button = document.createElement("button");
       button.type = "button";
-      button.textContent = practice.name + ", " + (practice.postcode || "") + " (" + practice.ods_code + ")" +
+      button.textContent = writtenName(practice) + ", " + (practice.postcode || "") + " (" + practice.ods_code + ")" +
         (practice.status === "active" ? "" : " – " + practice.status);
       button.addEventListener("click", function () { choose(practice); });
       item.appendChild(button);

@@ -2,6 +2,7 @@
 
 import datetime as dt
 import functools
+import json
 import re
 from dataclasses import dataclass
 
@@ -9,8 +10,9 @@ import jinja2
 import segno
 from markupsafe import Markup
 
+from .. import nations
 from ..paths import TOOLKIT_ASSETS, TOOLKIT_TEMPLATES
-from . import languages, renderer
+from . import fitting, languages, renderer
 from .details import PracticeDetails
 
 
@@ -43,6 +45,39 @@ def chosen_languages(details: PracticeDetails) -> list[languages.Language]:
     return [languages.catalogue()[code] for code in details.languages]
 
 
+REFERENCE_KEY = re.compile(r"[a-z0-9-]{1,40}")
+
+
+@functools.cache
+def all_references() -> tuple[dict, ...]:
+    """Every source the toolkit may cite (toolkit_templates/references.json), each for the nations it speaks for."""
+    entries = json.loads((TOOLKIT_TEMPLATES / "references.json").read_text(encoding="utf-8"))["references"]
+    for entry in entries:
+        # Keys become element ids and links, so they are checked here rather than trusted.
+        if not REFERENCE_KEY.fullmatch(entry["key"]) or not set(entry["nations"]) <= set(nations.WITH_TOOLKIT):
+            raise ValueError(f"references.json: bad key or nations in {entry['key']!r}")
+    return tuple(entries)
+
+
+def references_for(nation: str) -> list[dict]:
+    """One nation's references list, in the order of the file: another nation's sources are never printed."""
+    return [entry for entry in all_references() if nation in entry["nations"]]
+
+
+def citer(references: list[dict]):
+    """cite("sop", "gms") -> linked reference numbers; a key that is not in this nation's list is an error."""
+    numbers = {entry["key"]: number for number, entry in enumerate(references, start=1)}
+
+    def cite(*keys: str) -> Markup:
+        missing = [key for key in keys if key not in numbers]
+        if missing:
+            raise KeyError(f"the toolkit cites {missing}, which are not in this nation's references")
+        # Safe to mark up: the keys and numbers come from references.json, checked above.
+        return Markup("".join(f'<a class="citation" href="#ref-{key}">[{numbers[key]}]</a>'  # nosec B704
+                              for key in keys))
+    return cite
+
+
 def month_year(day: dt.date) -> str:
     return f"{day:%B} {day.year}"
 
@@ -72,19 +107,45 @@ def qr_svg(url: str) -> Markup:
 
 
 def toolkit_html(details: PracticeDetails, edition: Edition, today: dt.date | None = None,
-                 preview_stylesheet: str | None = None) -> str:
-    """Render the whole toolkit as one HTML document; a preview in the browser links its stylesheet."""
+                 preview_stylesheet: str | None = None, fit_levels: dict[str, int] | None = None,
+                 measuring: bool = False) -> str:
+    """Render the whole toolkit as one HTML document; a preview in the browser links its stylesheet.
+
+    fit_levels: how far to shrink each fixed-size item's type (fitting.py); none shrunk by default.
+    measuring: only the fixed-size items, in plain block flow, for fitting.py to measure.
+    """
+    levels = fit_levels or {}
     public_url = public_page_url(details, edition)
+    references = references_for(details.nation)
+    chosen = chosen_languages(details)
     return environment().get_template("toolkit.html").render(
         public_url=public_url,
         certificate_qr=qr_svg(public_url) if public_url else None,
         practice=details,
-        languages=chosen_languages(details),
+        nation=details.nation,
+        nation_name=nations.name(details.nation),
+        references=references,
+        cite=citer(references),
+        languages=chosen,
+        english=languages.catalogue()[languages.ENGLISH],
+        unreviewed=[lang for lang in chosen if not lang.reviewed],
+        fit_level=lambda item: levels.get(item, 0),
+        measuring=measuring,
+        language_footer=functools.partial(language_footer, nations.name(details.nation), edition),
         edition=edition.edition,
         content_reviewed=month_year(edition.content_reviewed),
         generated_on=_long_date(today or dt.date.today()),
         preview_stylesheet=preview_stylesheet,
     )
+
+
+def language_footer(nation_name: str, edition: Edition, language: languages.Language) -> str:
+    """A poster's or card sheet's footer: the review date speaks only for what was reviewed."""
+    footer = (f"Safe Surgeries toolkit for {nation_name}, edition {edition.edition}. "
+              f"English content last reviewed {month_year(edition.content_reviewed)}.")
+    if language.code == languages.ENGLISH:
+        return footer
+    return f"{footer} {language.name} translation: {language.review_status()}."
 
 
 @functools.cache
@@ -115,9 +176,13 @@ def check_fonts(details: PracticeDetails) -> None:
 
 
 def build_toolkit(details: PracticeDetails, edition: Edition, today: dt.date | None = None) -> bytes:
-    """Render the toolkit PDF for one practice."""
+    """Render the toolkit PDF for one practice, every fixed-size page shrunk until its content fits."""
     check_fonts(details)
-    return renderer.render_pdf(toolkit_html(details, edition, today), [toolkit_css(), language_css()])
+    today = today or dt.date.today()
+    stylesheets = [toolkit_css(), language_css()]
+    document, _ = fitting.layout_fitted(lambda levels, measuring: renderer.layout(
+        toolkit_html(details, edition, today, fit_levels=levels, measuring=measuring), stylesheets))
+    return renderer.write(document)
 
 
 def download_name(details: PracticeDetails) -> str:

@@ -9,10 +9,11 @@ import click
 from flask import current_app
 from flask.cli import with_appcontext
 
-from . import builder, languages
-from .details import FIELDS, LIST_FIELDS, DetailsError, parse_details
+from .. import nations
+from . import builder
+from .details import FIELDS, LIST_FIELDS, DetailsError, PracticeDetails
 from .render_workers import RenderWorkerLost
-from .service import build_for_app
+from .service import PostcodeIndexUnavailable, build_for_app, parse_for_app
 
 
 @click.group("toolkit", help="Make toolkit PDFs from practice details.")
@@ -32,14 +33,24 @@ def build(details_file: Path, out: Path):
     except (UnicodeDecodeError, json.JSONDecodeError) as error:
         raise click.ClickException(f"{details_file} is not a JSON file: {error}") from None
     try:
-        details = parse_details(data, languages.catalogue())
+        details = parse_for_app(data)
         pdf = build_for_app(details)
     except DetailsError as error:
         raise click.ClickException(f"{details_file}: {error}") from None
-    except (builder.MissingFontError, RenderWorkerLost) as error:
+    except (builder.MissingFontError, RenderWorkerLost, PostcodeIndexUnavailable) as error:
         raise click.ClickException(str(error)) from None
     _write(out, pdf)
-    click.echo(f"Wrote {out} ({len(pdf):,} bytes).")
+    click.echo(f"Wrote {out} ({len(pdf):,} bytes): {_summary(details)}.")
+    if unreviewed := _unreviewed(details):
+        click.echo(f"Warning: machine translations not yet reviewed by a fluent speaker: {unreviewed}.", err=True)
+
+
+def _summary(details: PracticeDetails) -> str:
+    return f"the {nations.name(details.nation)} edition"
+
+
+def _unreviewed(details: PracticeDetails) -> str:
+    return ", ".join(f"{lang.name} ({lang.code})" for lang in builder.chosen_languages(details) if not lang.reviewed)
 
 
 def _write(path: Path, data: bytes) -> None:
@@ -90,23 +101,25 @@ def batch(csv_file: Path, out_dir: Path):
     if len(rows) > limit:
         raise click.ClickException(f"{csv_file} has {len(rows):,} rows; at most {limit:,} are allowed in one batch.")
 
-    written, failures, used_names = 0, [], set()
+    written, failures, notes, used_names = 0, [], [], set()
     with click.progressbar(enumerate(rows, start=2), length=len(rows), label="Making toolkits",
                            file=sys.stderr) as progress:
         for row_number, row in progress:
             try:
-                details = parse_details(row_details(row), languages.catalogue())
+                details = parse_for_app(row_details(row))
                 pdf = build_for_app(details)
-            except DetailsError as error:
-                failures.append((row_number, str(error)))
-                continue
-            except (builder.MissingFontError, RenderWorkerLost) as error:
+            except (DetailsError, builder.MissingFontError, RenderWorkerLost, PostcodeIndexUnavailable) as error:
                 failures.append((row_number, str(error)))
                 continue
             name = _unique(builder.download_name(details), used_names)
             _write(out_dir / name, pdf)
             written += 1
+            unreviewed = _unreviewed(details)
+            notes.append((row_number, f"{name}, {_summary(details)}"
+                                      + (f"; not yet reviewed: {unreviewed}" if unreviewed else "")))
 
+    for row_number, note in notes:
+        click.echo(f"Row {row_number}: {note}")
     for row_number, reason in failures:
         click.echo(f"Row {row_number}: skipped: {reason}", err=True)
     click.echo(f"{written} toolkit(s) written to {out_dir}; {len(failures)} row(s) failed.")

@@ -3,9 +3,11 @@
 import re
 import unicodedata
 from dataclasses import dataclass, field
-from typing import Any, Iterable, Mapping
+from typing import Any, Callable, Iterable, Mapping
 
 from email_validator import EmailNotValidError, validate_email
+
+from .. import nations
 
 ODS_CODE = re.compile(r"[A-Z][0-9]{5}")
 # The shape of a UK postcode: outward code (area, district) and inward code (sector, unit).
@@ -14,7 +16,7 @@ PHONE = re.compile(r"\+?[0-9][0-9 ()\-]*")
 WEBSITE = re.compile(r"https?://[^\s/$.?#][^\s]*", re.IGNORECASE)
 
 FIELDS = (
-    "practice_name", "ods_code", "address_lines", "postcode", "phone", "email", "website",
+    "practice_name", "ods_code", "address_lines", "postcode", "nation", "phone", "email", "website",
     "contact_name", "contact_role", "care_of_address_lines", "interpreting_service", "languages",
 )
 LIST_FIELDS = ("address_lines", "care_of_address_lines", "languages")
@@ -28,6 +30,7 @@ class PracticeDetails:
     practice_name: str
     address_lines: tuple[str, ...]
     postcode: str
+    nation: str  # one of nations.WITH_TOOLKIT: whose rules the toolkit states
     ods_code: str | None = None
     phone: str | None = None
     email: str | None = None
@@ -42,9 +45,16 @@ class PracticeDetails:
     def __post_init__(self):
         if not self.care_of_address_lines:
             object.__setattr__(self, "care_of_address_lines", (*self.address_lines, self.postcode))
-        practice_address = (*self.address_lines, self.postcode)
-        object.__setattr__(self, "care_of_is_practice_address",
-                           _normalised(self.care_of_address_lines) == _normalised(practice_address))
+        object.__setattr__(self, "care_of_is_practice_address", self._care_of_is_own_address())
+
+    def _care_of_is_own_address(self) -> bool:
+        """The practice's own address, even written differently ("c/o Hill Surgery, Patient Post Desk", ...):
+        the care-of address has the practice's postcode and its first address line or its name."""
+        care_of = " ".join(_normalised(self.care_of_address_lines))
+        if _normalised(self.care_of_address_lines) == _normalised((*self.address_lines, self.postcode)):
+            return True
+        first_line, name = _normalised((self.address_lines[0], self.practice_name))
+        return _normalised((self.postcode,))[0] in care_of and (first_line in care_of or name in care_of)
 
     def as_dict(self) -> dict:
         """The details as the JSON contract spells them (the inverse of parse_details)."""
@@ -71,8 +81,31 @@ def normalise_postcode(value: str) -> str | None:
     return f"{match['outward']} {match['inward']}" if match else None
 
 
-def parse_details(data: Any, known_languages: Iterable[str] = (ENGLISH,)) -> PracticeDetails:
-    """Validate raw details (a JSON-like mapping) and return PracticeDetails, or raise DetailsError."""
+# What a practice in Northern Ireland is told instead of a toolkit (../shared/FACTS.md, "Other nations").
+NORTHERN_IRELAND_MESSAGE = (
+    "There is no toolkit for practices in Northern Ireland, because the rules there differ from England's, "
+    "Scotland's and Wales's. In Northern Ireland an applicant fills in form HSCR-1 and the Business Services "
+    "Organisation (BSO) checks their entitlement; without satisfactory documents the application is not "
+    "processed, and the BSO may check immigration status with the Home Office (BSO, Entitlement to NHS services "
+    "and first time registration: https://hscbusiness.hscni.net/services/1814.htm). Entitlement to free services "
+    "for people not ordinarily resident is set by the Provision of Health Services to Persons Not Ordinarily "
+    "Resident Regulations (Northern Ireland) 2015, with exemptions for refugees, asylum seekers and children in "
+    "care, among others (https://legislation.gov.uk/nisr/2015/27/part/1/made). For advice on migrants' access to "
+    "health care in Northern Ireland, contact the Law Centre NI "
+    "(https://www.lawcentreni.org/policy-advocacy/migrant-health-and-social-care).")
+
+
+class NorthernIrelandError(DetailsError):
+    """The practice is in Northern Ireland, where registration works differently: there is no toolkit for it."""
+
+
+def parse_details(data: Any, known_languages: Iterable[str] = (ENGLISH,), *,
+                  nation_of: Callable[[str], str | None]) -> PracticeDetails:
+    """Validate raw details (a JSON-like mapping) and return PracticeDetails, or raise DetailsError.
+
+    nation_of gives a postcode's nation (the postcode index's lookup): the toolkit follows the rules of the
+    nation the practice is in, so a postcode and a stated nation that disagree are an error, never a guess.
+    """
     if not isinstance(data, Mapping):
         raise DetailsError({"details": ["Send the practice details as a JSON object of named fields."]})
     errors: dict[str, list[str]] = {}
@@ -87,6 +120,7 @@ def parse_details(data: Any, known_languages: Iterable[str] = (ENGLISH,)) -> Pra
         "ods_code": checker.ods_code(),
         "address_lines": checker.lines("address_lines", "the practice's address", required=True, max_lines=5),
         "postcode": checker.postcode(),
+        "nation": checker.nation(),
         "phone": checker.phone(),
         "email": checker.email(),
         "website": checker.website(),
@@ -96,6 +130,10 @@ def parse_details(data: Any, known_languages: Iterable[str] = (ENGLISH,)) -> Pra
         "interpreting_service": checker.text("interpreting_service", "the interpreting service", max_length=160),
         "languages": checker.languages(set(known_languages)),
     }
+    if values["postcode"] is not None:
+        values["nation"] = checker.reconcile_nation(values["postcode"], values["nation"], nation_of)
+    if values["nation"] == nations.NORTHERN_IRELAND:
+        raise NorthernIrelandError({"postcode": [NORTHERN_IRELAND_MESSAGE]})
     if errors:
         raise DetailsError(errors)
     return PracticeDetails(**{k: v for k, v in values.items() if v not in (None, ())})
@@ -184,6 +222,29 @@ class _Checker:
         if normalised is None:
             self.fail("postcode", "Enter a real UK postcode, like SW1A 1AA.")
         return normalised
+
+    def nation(self) -> str | None:
+        raw = self.data.get("nation")
+        if raw is None or raw == "":
+            return None
+        given = raw.strip().casefold().replace(" ", "-") if isinstance(raw, str) else None
+        if given not in nations.ALL:
+            self.fail("nation", f"Give the nation as one of: {', '.join(nations.ALL)}.")
+            return None
+        return given
+
+    def reconcile_nation(self, postcode: str, given: str | None,
+                         nation_of: Callable[[str], str | None]) -> str | None:
+        """The postcode's nation; a stated nation must agree with it, and stands alone only for an unknown postcode."""
+        found = nation_of(postcode)
+        if found and given and found != given:
+            self.fail("nation", f"The postcode {postcode} is in {nations.name(found)}, not {nations.name(given)}. "
+                                "Each nation has its own rules: check the postcode, or leave the nation out.")
+            return None
+        if found is None and given is None:
+            self.fail("postcode", f"We cannot tell which nation {postcode} is in: it is not in the ONS Postcode "
+                                  "Directory. Check the postcode, or say which nation the practice is in.")
+        return found or given
 
     def phone(self) -> str | None:
         value = self.text("phone", "the phone number", max_length=30)

@@ -1,10 +1,12 @@
 """The toolkit details form: WTForms for fields and CSRF, the details contract for the rules."""
 
 from flask_wtf import FlaskForm
-from wtforms import SelectMultipleField, StringField, TextAreaField, widgets
+from wtforms import SelectField, SelectMultipleField, StringField, TextAreaField, widgets
 
+from .. import nations
 from . import languages
-from .details import DetailsError, PracticeDetails, parse_details
+from .details import DetailsError, PracticeDetails
+from .service import PostcodeIndexUnavailable, parse_for_app
 
 
 class CheckboxesField(SelectMultipleField):
@@ -21,7 +23,12 @@ class ToolkitForm(FlaskForm):
                            description="The NHS code of your practice: a letter and five digits, like A81001.")
     address_lines = TextAreaField("Practice address", description="One line per line of the address, "
                                   "up to 5 lines, without the postcode.")
-    postcode = StringField("Postcode")
+    postcode = StringField("Postcode", description="The toolkit follows the rules of the nation this postcode is "
+                                                   "in: England, Scotland or Wales.")
+    # The details contract checks the value (and says plainly what is wrong), so WTForms' own choice check is off.
+    nation = SelectField("Nation (optional)", validate_choice=False, choices=[("", "From the postcode")] + [
+        (nation, nations.NAMES[nation]) for nation in nations.WITH_TOOLKIT],
+        description="Only needed if the postcode is too new to be known; otherwise it must match the postcode.")
     phone = StringField("Phone number (optional)", description="Printed on the posters and the reception guide.")
     email = StringField("E-mail address (optional)")
     website = StringField("Website (optional)")
@@ -46,7 +53,7 @@ class ToolkitForm(FlaskForm):
     def details_data(self) -> dict:
         """The form's values in the details contract's shape (text areas become lists of lines)."""
         data = {}
-        for name in ("practice_name", "ods_code", "postcode", "phone", "email", "website", "contact_name",
+        for name in ("practice_name", "ods_code", "postcode", "nation", "phone", "email", "website", "contact_name",
                      "contact_role", "interpreting_service"):
             value = (getattr(self, name).data or "").strip()
             if value:
@@ -60,7 +67,10 @@ class ToolkitForm(FlaskForm):
         if not super().validate(extra_validators):
             return False
         try:
-            self.details = parse_details(self.details_data(), languages.catalogue())
+            self.details = parse_for_app(self.details_data())
+        except PostcodeIndexUnavailable as error:
+            self.postcode.errors = [str(error)]
+            return False
         except DetailsError as error:
             for name, messages in error.errors.items():
                 getattr(self, name).errors = list(messages)

@@ -13,8 +13,11 @@ from ..paths import TRANSLATIONS
 
 STRING_KEYS = frozenset({
     "poster_heading", "poster_register", "poster_no_proof", "poster_interpreter",
-    "card_heading", "card_rights", "card_no_proof", "card_interpreter", "card_request", "phone_label",
+    "card_heading", "card_no_proof", "card_interpreter", "card_request", "phone_label", "address_label",
+    "nation_england", "nation_scotland", "nation_wales", "machine_translation",
 })
+ENGLISH = "en"
+REVIEW_DATE = re.compile(r"[0-9]{4}-[0-9]{2}")
 FONT_FAMILY = re.compile(r"[A-Za-z0-9 ]{1,60}")  # it goes into the toolkit's stylesheet
 
 
@@ -28,13 +31,25 @@ class Language:
     script: str
     direction: str
     font_family: str
-    reviewed: bool
     strings: MappingProxyType
+    reviewed_by: str | None = None  # a role, never a private name; None: a machine translation, not yet reviewed
+    reviewed_on: str | None = None  # YYYY-MM
+
+    @property
+    def reviewed(self) -> bool:
+        return self.reviewed_by is not None
+
+    def review_status(self) -> str:
+        """How far to trust this translation, in words."""
+        if self.reviewed:
+            return f"reviewed by {self.reviewed_by}, {self.reviewed_on}"
+        return "machine translation, not yet reviewed by a fluent speaker"
 
     def public(self) -> dict:
         """The fields the languages API publishes."""
         return {"code": self.code, "name": self.name, "native_name": self.native_name,
-                "script": self.script, "direction": self.direction, "reviewed": self.reviewed}
+                "script": self.script, "direction": self.direction, "reviewed": self.reviewed,
+                "review": self.review_status()}
 
 
 class TranslationFileError(ValueError):
@@ -44,13 +59,18 @@ class TranslationFileError(ValueError):
 def _load(path: Path) -> Language:
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
-        strings = data["strings"]
+        strings, review = data["strings"], data["review"]
+        reviewed = review["status"] == "reviewed"
+        if review["status"] not in ("reviewed", "machine"):
+            raise ValueError("review status must be 'reviewed' or 'machine'")
         language = Language(
             code=data["code"], name=data["name"], native_name=data["native_name"], script=data["script"],
-            direction=data["direction"], font_family=data["font_family"], reviewed=bool(data["reviewed"]),
-            strings=MappingProxyType(dict(strings)))
+            direction=data["direction"], font_family=data["font_family"], strings=MappingProxyType(dict(strings)),
+            reviewed_by=str(review["by"]) if reviewed else None, reviewed_on=str(review["on"]) if reviewed else None)
     except (ValueError, KeyError, TypeError) as error:
         raise TranslationFileError(f"{path.name}: not a valid translation file ({error!r})") from error
+    if language.reviewed and not (language.reviewed_by.strip() and REVIEW_DATE.fullmatch(language.reviewed_on)):
+        raise TranslationFileError(f"{path.name}: a review needs 'by' (a role) and 'on' (YYYY-MM)")
     if path.stem != language.code:
         raise TranslationFileError(f"{path.name}: its code is {language.code!r}; the file must be named after it")
     if language.direction not in ("ltr", "rtl"):

@@ -23,7 +23,7 @@ from .details import PracticeDetails
 log = logging.getLogger(__name__)
 
 SAMPLE = PracticeDetails(practice_name="Warm-up Surgery", ods_code="A00000", address_lines=("1 Warm-up Street",),
-                         postcode="SE1 7PB", phone="020 7946 0000", languages=("en", "ar", "bn", "zh-Hans"))
+                         postcode="SE1 7PB", nation="england", phone="020 7946 0000", languages=("en", "ar", "bn", "zh-Hans"))
 
 
 # What a 503 for a lost or timed-out render tells the client: a fresh render process is warm by then.

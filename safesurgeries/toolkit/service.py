@@ -10,15 +10,35 @@ import threading
 
 from flask import Flask, current_app
 
+from ..postcodes import IndexMissing
+from ..postcodes.service import postcode_index
 from . import languages, pdf_cache, render_workers
 from .builder import Edition, build_toolkit, check_fonts
-from .details import PracticeDetails
+from .details import PracticeDetails, parse_details
 from .pdf_cache import PdfCache, cache_key
 from .render_workers import RenderWorker
 
 # Renders in the web process itself (RENDER_PROCESS off) run one at a time: they are CPU-bound, and
 # WeasyPrint's shared FontConfiguration is not documented as safe to use from several threads at once.
 _in_process_render = threading.Lock()
+
+
+class PostcodeIndexUnavailable(RuntimeError):
+    """The postcode index is not built, so no postcode's nation (and so no toolkit's rules) can be known."""
+
+
+def nation_of_postcode(postcode: str) -> str | None:
+    """The nation a full postcode is in, from the postcode index; None if the index does not know it."""
+    try:
+        location = postcode_index().lookup(postcode)
+    except IndexMissing as error:
+        raise PostcodeIndexUnavailable(str(error)) from None
+    return location.nation if location else None
+
+
+def parse_for_app(data) -> PracticeDetails:
+    """The details contract with the offered languages and the postcode index: what every surface calls."""
+    return parse_details(data, languages.catalogue(), nation_of=nation_of_postcode)
 
 
 def edition_for(app: Flask) -> Edition:

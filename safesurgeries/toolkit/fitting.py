@@ -1,0 +1,106 @@
+"""Fixed-size pages that never lose a practice's details: lay out, measure, and shrink what does not fit.
+
+Patient cards, posters, the certificate and the one-page forms have a fixed size, and what they print varies:
+the practice's name (up to 120 characters), address and phone, and each language's sentences. Each such item
+carries `data-fit="<item>"` and a class `fit-<level>` (toolkit.css scales the item's type by level).
+
+First a measuring layout of those items alone, on pages too tall to break (class `measuring`: WeasyPrint drops
+what does not fit a fixed-height box on its page, so an overflow is only measurable where nothing breaks), gives
+each item's level from how far it overflows. Then the toolkit is laid out for real and every item is checked again from
+WeasyPrint's boxes: its content must end inside its own box, on one page, with nothing dropped. Only if that
+fails (it should not) is the real layout repeated with smaller type.
+
+CSS cannot shrink text to fit a box, and WeasyPrint has no API for it, hence this measuring.
+"""
+
+import math
+from collections.abc import Callable, Iterator
+
+from weasyprint.document import Document
+from weasyprint.formatting_structure.boxes import InlineLevelBox
+
+# toolkit.css defines .fit-0 to .fit-12, each about 7% smaller than the one before (level 12: 42%).
+MAX_LEVEL = 12
+STEP = 0.93
+TOLERANCE_PX = 0.5  # rounding in the layout, not overflow
+
+
+class DoesNotFit(RuntimeError):
+    """An item still overflows at the smallest type: the input is longer than the toolkit can print."""
+
+
+def _walk(box) -> Iterator:
+    yield box
+    for child in getattr(box, "children", ()):
+        yield from _walk(child)
+
+
+def _fit_roots(page_box) -> Iterator[tuple[str, object]]:
+    """(item, box) for the outermost box of each data-fit element on a page."""
+    def visit(box, parent_element):
+        element = getattr(box, "element", None)
+        if element is not None and element is not parent_element and element.get("data-fit"):
+            yield element.get("data-fit"), box
+            return
+        for child in getattr(box, "children", ()):
+            yield from visit(child, element)
+    yield from visit(page_box, None)
+
+
+def _content_bottom(root) -> float:
+    """The lowest edge of the blocks and lines inside root. A last paragraph's bottom margin is not content, and
+    glyphs may reach below their line (Nastaliq's do): each item keeps a bottom padding for that ink."""
+    return max((box.border_box_y() + box.border_height() for box in _walk(root)
+                if box is not root and not isinstance(box, InlineLevelBox)), default=root.content_box_y())
+
+
+def _lost_elements(roots) -> bool:
+    """Did any element of the item get no box at all? WeasyPrint drops the flex items that do not fit a fixed-height
+    box on its page, rather than carrying them over, so missing content is looked for, not only low content."""
+    laid_out = {id(box.element) for root in roots for box in _walk(root) if getattr(box, "element", None) is not None}
+    pictures = {id(element) for element in roots[0].element.iter() if str(element.tag).endswith("svg")
+                for element in element.iter()}  # an inline SVG is one image: its paths have no boxes
+    return any(id(element) not in laid_out and id(element) not in pictures for element in roots[0].element.iter())
+
+
+def overflow_ratios(document: Document) -> dict[str, float]:
+    """Item -> how many times too tall its content is (> 1), for every item that does not fit."""
+    roots_of: dict[str, list] = {}
+    for page in document.pages:
+        for item, root in _fit_roots(page._page_box):
+            roots_of.setdefault(item, []).append(root)
+    ratios = {}
+    for item, roots in roots_of.items():
+        used = sum(_content_bottom(root) - root.content_box_y() for root in roots)
+        available = roots[0].height
+        if len(roots) > 1 or _lost_elements(roots):  # spilled onto another page, or some of it was dropped
+            ratios[item] = max(1.15, used / available)
+        elif used > available + TOLERANCE_PX:  # ran out of its own box
+            ratios[item] = used / available
+    return ratios
+
+
+def levels_for(ratios: dict[str, float], levels: dict[str, int]) -> dict[str, int]:
+    """The next levels. Reflowed text's height goes with the square of the type size (lines get both shorter and
+    fuller), so that is the estimate: it errs towards larger type, and the next measurement corrects it."""
+    new = dict(levels)
+    for item, ratio in ratios.items():
+        steps = max(1, math.ceil(math.log(math.sqrt(ratio)) / -math.log(STEP)))
+        current = levels.get(item, 0)
+        if current >= MAX_LEVEL:
+            raise DoesNotFit(f"'{item}' does not fit on its page even at the smallest type")
+        new[item] = min(MAX_LEVEL, current + steps)
+    return new
+
+
+def layout_fitted(lay_out: Callable[[dict[str, int], bool], Document]) -> tuple[Document, dict[str, int]]:
+    """lay_out(levels, measuring) -> a layout. Measure the fixed-size items, then lay out the toolkit so that all fit."""
+    levels: dict[str, int] = {}
+    while ratios := overflow_ratios(lay_out(levels, True)):
+        levels = levels_for(ratios, levels)
+    while True:
+        document = lay_out(levels, False)
+        ratios = overflow_ratios(document)
+        if not ratios:
+            return document, levels
+        levels = levels_for(ratios, levels)
