@@ -97,11 +97,13 @@ def public_page_url(details: PracticeDetails, edition: Edition) -> str | None:
 def qr_svg(url: str) -> Markup:
     """A QR code as inline SVG markup: drawn by WeasyPrint without fetching anything (the fetcher stays strict).
 
-    Safe to mark up: segno writes only path data, and the URL is made of the base URL setting and an
-    ODS code that details.py has checked is a letter and five digits.
+    Its <title> says where it leads: WeasyPrint makes it the Figure's alternative text (/Alt), which PDF/UA needs.
+    Safe to mark up: segno writes only path data and the title (escaped), and the URL is made of the base URL
+    setting and an ODS code that details.py has checked is a letter and five digits.
     """
-    svg = segno.make_qr(url, error="m").svg_inline(scale=1, omitsize=True, svgclass="certificate-qr-code",
-                                                   lineclass=None)
+    svg = segno.make_qr(url, error="m").svg_inline(
+        scale=1, omitsize=True, svgclass="certificate-qr-code", lineclass=None,
+        title=f"QR code: a link to this practice's page on the Safe Surgeries registry, {url}")
     return Markup(svg)  # nosec B704
 
 

@@ -2,7 +2,8 @@
 
 The key covers the practice's details, the edition settings, the generated-on date, every file in
 toolkit_templates/ (templates, translations, stylesheet), the font files fontconfig picks for the
-toolkit's families and WeasyPrint's version: change any of them and the old PDFs are never served again.
+toolkit's families, WeasyPrint's version and the code that finishes the PDF's tags (tagging.py, with pikepdf's
+version): change any of them and the old PDFs are never served again.
 Writing is best effort: a failed write (a full disk, say) is logged and the caller still has its PDF.
 """
 
@@ -16,10 +17,11 @@ import tempfile
 import time
 from pathlib import Path
 
+import pikepdf
 import weasyprint
 
 from ..paths import TOOLKIT_TEMPLATES
-from . import languages
+from . import languages, renderer, tagging
 from .builder import Edition
 from .details import PracticeDetails
 
@@ -45,6 +47,13 @@ def _fonts_fingerprint() -> str:
     return hashlib.sha256("\n".join(files).encode()).hexdigest()
 
 
+@functools.cache
+def _writer_fingerprint() -> str:
+    """The code between WeasyPrint and the finished file: the renderer, the tag post-processing and pikepdf."""
+    sources = b"".join(Path(module.__file__).read_bytes() for module in (renderer, tagging))
+    return hashlib.sha256(sources + pikepdf.__version__.encode()).hexdigest()
+
+
 def _stat(path: str) -> os.stat_result | None:
     try:
         return os.stat(path)
@@ -56,6 +65,7 @@ def warm_up() -> None:
     """Work out the fingerprints now, so that the first request does not wait for them."""
     _templates_fingerprint()
     _fonts_fingerprint()
+    _writer_fingerprint()
 
 
 def cache_key(details: PracticeDetails, edition: Edition, today: dt.date) -> str:
@@ -67,6 +77,7 @@ def cache_key(details: PracticeDetails, edition: Edition, today: dt.date) -> str
         "templates": _templates_fingerprint(),
         "fonts": _fonts_fingerprint(),
         "weasyprint": weasyprint.__version__,
+        "writer": _writer_fingerprint(),
     }
     return hashlib.sha256(json.dumps(material, sort_keys=True, ensure_ascii=False).encode()).hexdigest()
 

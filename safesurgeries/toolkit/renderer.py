@@ -9,6 +9,7 @@ from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
 from ..paths import TOOLKIT_ASSETS
+from . import tagging
 
 # The base URL that the toolkit's templates resolve relative references against.
 ASSETS_URL = TOOLKIT_ASSETS.as_uri() + "/"
@@ -73,8 +74,8 @@ def layout(html: str, stylesheets: list[str]) -> Document:
 
 
 def write(document: Document) -> bytes:
-    """Write laid-out pages as a tagged PDF/UA-1 document."""
-    return document.write_pdf(pdf_variant=PDF_VARIANT)
+    """Write laid-out pages as a tagged PDF/UA-1 document, its tags finished where WeasyPrint leaves them short."""
+    return tagging.complete(document, document.write_pdf(pdf_variant=PDF_VARIANT))
 
 
 def render_pdf(html: str, stylesheets: list[str]) -> bytes:
