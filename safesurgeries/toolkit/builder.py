@@ -113,7 +113,7 @@ def toolkit_html(details: PracticeDetails, edition: Edition, today: dt.date | No
     """Render the whole toolkit as one HTML document; a preview in the browser links its stylesheet.
 
     fit_levels: how far to shrink each fixed-size item's type (fitting.py); none shrunk by default.
-    measuring: only the fixed-size items, in plain block flow, for fitting.py to measure.
+    measuring: only the fixed-size items, on pages too tall to break, for fitting.py to measure.
     """
     levels = fit_levels or {}
     public_url = public_page_url(details, edition)
@@ -134,6 +134,8 @@ def toolkit_html(details: PracticeDetails, edition: Edition, today: dt.date | No
         fit_level=lambda item: levels.get(item, 0),
         measuring=measuring,
         language_footer=functools.partial(language_footer, nations.name(details.nation), edition),
+        footer=(f"Safe Surgeries toolkit for {nations.name(details.nation)}, edition {edition.edition}. "
+                f"Content last reviewed {month_year(edition.content_reviewed)}."),
         edition=edition.edition,
         content_reviewed=month_year(edition.content_reviewed),
         generated_on=_long_date(today or dt.date.today()),

@@ -76,8 +76,3 @@ def layout(html: str, stylesheets: list[str]) -> Document:
 def write(document: Document) -> bytes:
     """Write laid-out pages as a tagged PDF/UA-1 document, its tags finished where WeasyPrint leaves them short."""
     return tagging.complete(document, document.write_pdf(pdf_variant=PDF_VARIANT))
-
-
-def render_pdf(html: str, stylesheets: list[str]) -> bytes:
-    """Lay out the HTML and write a tagged PDF/UA-1 document."""
-    return write(layout(html, stylesheets))
