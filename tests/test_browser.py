@@ -88,11 +88,13 @@ def test_download_a_toolkit(site, page):
     page.goto(site.url("/toolkit"))
     page.locator("#find").fill(PLEDGING["ods"])  # search-as-you-type fills the form from the NHS directory
     page.get_by_role("button", name=re.compile(PLEDGING["ods"])).click()
-    expect(page.get_by_label("Practice name", exact=True)).to_have_value(PLEDGING["name"].upper())
+    # The directory's capitals, as a person writes them; the practice manager can still change them.
+    expect(page.get_by_label("Practice name", exact=True)).to_have_value("Borough Road & Nunthorpe Medical Group")
     page.get_by_label("Practice name", exact=True).fill(PLEDGING["name"])
     page.get_by_label("Arabic", exact=False).first.check()
     page.get_by_role("button", name="Preview the toolkit").click()
     expect(page.get_by_role("heading", name="Check your toolkit")).to_be_visible()
+    expect(page.locator("#toolkit-nation")).to_contain_text("England")
     with page.expect_download() as download_info:
         page.get_by_role("button", name="Download PDF").click()
     download = download_info.value
