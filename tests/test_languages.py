@@ -88,8 +88,9 @@ def test_poster_text_extracts_with_name_phone_and_translation_in_logical_order(a
     assert "020 7946 0123" in text  # kept left to right, even inside right-to-left text
     expected = letters("".join(language.strings[key] for key in POSTER_KEYS))
     extracted = letters(text)[:len(expected) + 10]
-    forward = difflib.SequenceMatcher(None, expected, extracted).ratio()
-    backward = difflib.SequenceMatcher(None, expected[::-1], extracted).ratio()
+    # autojunk off: on texts of over 200 characters it ignores a script's common letters, which says nothing of order.
+    forward = difflib.SequenceMatcher(None, expected, extracted, autojunk=False).ratio()
+    backward = difflib.SequenceMatcher(None, expected[::-1], extracted, autojunk=False).ratio()
     # Indic pre-base vowels and Nastaliq ligatures come back a little shuffled; anything reversed would not match.
     assert forward >= 0.75 and forward > backward + 0.2, (forward, backward)
 

@@ -23,6 +23,9 @@ from weasyprint.formatting_structure.boxes import InlineLevelBox
 MAX_LEVEL = 12
 STEP = 0.93
 TOLERANCE_PX = 0.5  # rounding in the layout, not overflow
+# Measuring layouts before the real one: the first guess and a secant's correction nearly always fit, and a
+# further measure would cost more than the rare extra real layout it might save.
+MEASURES = 2
 
 
 class DoesNotFit(RuntimeError):
@@ -80,25 +83,34 @@ def overflow_ratios(document: Document) -> dict[str, float]:
     return ratios
 
 
-def levels_for(ratios: dict[str, float], levels: dict[str, int]) -> dict[str, int]:
-    """The next levels. Reflowed text's height goes with the square of the type size (lines get both shorter and
-    fuller), so that is the estimate: it errs towards larger type, and the next measurement corrects it."""
+def levels_for(ratios: dict[str, float], levels: dict[str, int],
+               before: dict[str, tuple[int, float]] | None = None) -> dict[str, int]:
+    """The next levels. The first guess takes reflowed text's height to go with the square of the type size (lines
+    get both shorter and fuller), which errs towards larger type; once an item has been measured at two levels,
+    the next guess follows the rate its own overflow fell at between them (the secant), which nearly always lands."""
     new = dict(levels)
     for item, ratio in ratios.items():
-        steps = max(1, math.ceil(math.log(math.sqrt(ratio)) / -math.log(STEP)))
         current = levels.get(item, 0)
         if current >= MAX_LEVEL:
             raise DoesNotFit(f"'{item}' does not fit on its page even at the smallest type")
-        new[item] = min(MAX_LEVEL, current + steps)
+        steps = math.log(math.sqrt(ratio)) / -math.log(STEP)
+        if before and item in before and before[item][1] > ratio and before[item][0] < current:
+            previous_level, previous_ratio = before[item]
+            steps = math.log(ratio) * (current - previous_level) / math.log(previous_ratio / ratio)
+        new[item] = min(MAX_LEVEL, current + max(1, math.ceil(steps - 1e-9)))
     return new
 
 
 def layout_fitted(lay_out: Callable[[dict[str, int], bool], Document]) -> tuple[Document, dict[str, int]]:
     """lay_out(levels, measuring) -> a layout. Measure the fixed-size items, then lay out the toolkit so that all fit."""
     levels: dict[str, int] = {}
-    while ratios := overflow_ratios(lay_out(levels, True)):
-        levels = levels_for(ratios, levels)
-    while True:
+    before: dict[str, tuple[int, float]] = {}
+    for _ in range(MEASURES):
+        if not (ratios := overflow_ratios(lay_out(levels, True))):
+            break
+        levels, before = levels_for(ratios, levels, before), {**before, **{
+            item: (levels.get(item, 0), ratio) for item, ratio in ratios.items()}}
+    while True:  # the real layout is checked whatever the measures said, and shrunk further if it must be
         document = lay_out(levels, False)
         ratios = overflow_ratios(document)
         if not ratios:
