@@ -18,7 +18,8 @@ workers = 2
 # render process (a waiting thread costs little: the rendering happens in that process).
 worker_class = "gthread"
 threads = 16
-# A toolkit with every language takes several seconds; warming up takes a few more.
+# Warming up (a sample toolkit) must finish within this. gthread workers keep answering their heartbeat while
+# request threads wait, so a long toolkit (SAFESURGERIES_RENDER_TIMEOUT, 180 s) does not trip it.
 timeout = 120
 graceful_timeout = 30
 keepalive = 5

@@ -47,7 +47,7 @@ SETTINGS = (
     Setting("PDF_CACHE_DIR", None, "Folder for finished toolkit PDFs, named by a hash of all they are made from. Default: instance/pdf-cache."),
     Setting("PDF_CACHE_MAX_MB", "512", "Most megabytes the PDF cache may hold (least recently used removed first); 0 turns it off."),
     Setting("RENDER_PROCESS", "false", "true: each web worker renders PDFs in a warm child process, so a render that dies or hangs is a 503, not a lost worker."),
-    Setting("RENDER_TIMEOUT", "60", "Seconds a render in the render process may take before the process is stopped and the visitor told to try again (needs RENDER_PROCESS)."),
+    Setting("RENDER_TIMEOUT", "180", "Seconds a render in the render process may take before the process is stopped and the visitor told to try again (needs RENDER_PROCESS)."),
     Setting("RENDER_WARM_UP", "false", "true: render a sample toolkit at start-up (in the render process, or a background thread), off the request path."),
     Setting("MAP_TILE_URL", "https://tile.openstreetmap.org/{z}/{x}/{y}.png", "The map's tile server (a Leaflet URL template)."),
     Setting("MAP_TILE_ATTRIBUTION", '&copy; <a href="https://www.openstreetmap.org/copyright">OpenStreetMap</a> contributors',
