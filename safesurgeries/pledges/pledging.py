@@ -37,13 +37,8 @@ class NotPledgeableHere(ValueError):
     """The practice is in a nation where the registry takes no pledges (Northern Ireland); nothing is stored."""
 
 
-# Only what ../shared/FACTS.md ("Other nations") supports.
-NORTHERN_IRELAND_REFUSAL = (
-    "Your practice is in Northern Ireland, where we cannot take pledges. Registering with a GP practice works "
-    "differently there: the applicant completes form HSCR-1 and the Business Services Organisation (BSO) checks "
-    "their entitlement, so the Safe Surgery principles, as written for England, do not hold there. For advice, see the BSO's guidance "
-    "notes on registering with a GP; who is entitled to free health services is set by the Provision of Health "
-    "Services to Persons Not Ordinarily Resident Regulations (Northern Ireland) 2015.")
+NORTHERN_IRELAND_REFUSAL = ("Your practice is in Northern Ireland, where we cannot take pledges. "
+                            + nations.NORTHERN_IRELAND_RULES)
 
 
 def pledge_nation(ods_code: str | None, postcode: str) -> str | None:

@@ -81,18 +81,9 @@ def normalise_postcode(value: str) -> str | None:
     return f"{match['outward']} {match['inward']}" if match else None
 
 
-# What a practice in Northern Ireland is told instead of a toolkit (../shared/FACTS.md, "Other nations").
-NORTHERN_IRELAND_MESSAGE = (
-    "There is no toolkit for practices in Northern Ireland, because the rules there differ from England's, "
-    "Scotland's and Wales's. In Northern Ireland an applicant fills in form HSCR-1 and the Business Services "
-    "Organisation (BSO) checks their entitlement; without satisfactory documents the application is not "
-    "processed, and the BSO may check immigration status with the Home Office (BSO, Entitlement to NHS services "
-    "and first time registration: https://hscbusiness.hscni.net/services/1814.htm). Entitlement to free services "
-    "for people not ordinarily resident is set by the Provision of Health Services to Persons Not Ordinarily "
-    "Resident Regulations (Northern Ireland) 2015, with exemptions for refugees, asylum seekers and children in "
-    "care, among others (https://legislation.gov.uk/nisr/2015/27/part/1/made). For advice on migrants' access to "
-    "health care in Northern Ireland, contact the Law Centre NI "
-    "(https://www.lawcentreni.org/policy-advocacy/migrant-health-and-social-care).")
+# What a practice in Northern Ireland is told instead of a toolkit.
+NORTHERN_IRELAND_MESSAGE = ("There is no toolkit for practices in Northern Ireland, because the rules there differ "
+                            "from England's, Scotland's and Wales's. " + nations.NORTHERN_IRELAND_RULES)
 
 
 class NorthernIrelandError(DetailsError):

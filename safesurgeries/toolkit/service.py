@@ -10,6 +10,7 @@ import threading
 
 from flask import Flask, current_app
 
+from .. import nations
 from ..postcodes import IndexMissing
 from ..postcodes.service import postcode_index
 from . import languages, pdf_cache, render_workers
@@ -28,12 +29,13 @@ class PostcodeIndexUnavailable(RuntimeError):
 
 
 def nation_of_postcode(postcode: str) -> str | None:
-    """The nation a full postcode is in, from the postcode index; None if the index does not know it."""
+    """The nation a postcode is in (nations.of_postcode); a missing index is an error here, not an unknown nation,
+    since the toolkit cannot state anyone's rules without it."""
     try:
-        location = postcode_index().lookup(postcode)
+        index = postcode_index()
     except IndexMissing as error:
         raise PostcodeIndexUnavailable(str(error)) from None
-    return location.nation if location else None
+    return nations.of_postcode(postcode, index)
 
 
 def parse_for_app(data) -> PracticeDetails:
