@@ -72,6 +72,19 @@ def card_boxes(page) -> list[tuple[float, float, float, float]]:
     return merged
 
 
+def content_inside_margins(pdf: bytes, title: str, left: float, top: float, bottom: float) -> list:
+    """The characters above a one-page section's bottom margin (in mm), checked to lie inside all its margins
+    and none crossing the bottom one (below it is only the running footer)."""
+    (number,) = pages_of(pdf, title)
+    with pdfplumber.open(io.BytesIO(pdf)) as document:
+        page = document.pages[number]
+        area = (left * MM, top * MM, page.width - left * MM, page.height - bottom * MM)
+        content = [char for char in page.chars if char["bottom"] <= area[3] + 0.5]
+        assert all(inside(char, area) for char in content)
+        assert not [char for char in page.chars if char["top"] < area[3] < char["bottom"]], "text crosses the margin"
+    return content
+
+
 def practice_texts(details: dict) -> list[str]:
     return [details["practice_name"], details["phone"]]
 
@@ -110,28 +123,16 @@ def test_each_card_holds_the_practice_name_and_phone_whole(toolkits, toolkit, co
 @pytest.mark.parametrize("code", ["en", *ALL_LANGUAGES])
 @pytest.mark.parametrize("toolkit", TOOLKITS)
 def test_each_poster_holds_the_practice_name_address_and_phone_inside_the_page(toolkits, toolkit, code):
-    pdf, details = toolkits[toolkit], TOOLKITS[toolkit]
-    (number,) = pages_of(pdf, f"Poster: {NAMES[code]}")
-    with pdfplumber.open(io.BytesIO(pdf)) as document:
-        page = document.pages[number]
-        area = (14 * MM, 14 * MM, page.width - 14 * MM, page.height - 20 * MM)  # the poster page's margins
-        content = [char for char in page.chars if char["bottom"] <= area[3] + 0.5]
-        assert all(inside(char, area) for char in content)
-        assert not [char for char in page.chars if char["top"] < area[3] < char["bottom"]], "text crosses the margin"
-        for text in [*practice_texts(details), *details["address_lines"], details["postcode"]]:
-            assert squash(text) in text_of(content), text
+    details = TOOLKITS[toolkit]
+    content = content_inside_margins(toolkits[toolkit], f"Poster: {NAMES[code]}", left=14, top=14, bottom=20)
+    for text in [*practice_texts(details), *details["address_lines"], details["postcode"]]:
+        assert squash(text) in text_of(content), text
 
 
 @pytest.mark.parametrize("toolkit", TOOLKITS)
 def test_certificate_holds_the_name_inside_its_frame(toolkits, toolkit):
-    pdf, details = toolkits[toolkit], TOOLKITS[toolkit]
-    (number,) = pages_of(pdf, "Certificate")
-    with pdfplumber.open(io.BytesIO(pdf)) as document:
-        page = document.pages[number]
-        area = (16 * MM, 18 * MM, page.width - 16 * MM, page.height - 20 * MM)
-        content = [char for char in page.chars if char["bottom"] <= area[3] + 0.5]
-        assert all(inside(char, area) for char in content)
-        assert squash(details["practice_name"]) in text_of(content)
+    content = content_inside_margins(toolkits[toolkit], "Certificate", left=16, top=18, bottom=20)
+    assert squash(TOOLKITS[toolkit]["practice_name"]) in text_of(content)
 
 
 def test_cards_shrink_their_type_only_as_far_as_their_text_needs(toolkits):
