@@ -13,7 +13,7 @@ from safesurgeries.mail.models import OutboxMessage
 from safesurgeries.mail.outbox import MAX_ATTEMPTS, send_due
 from safesurgeries.pledges.lifecycle import reconfirm_listings, run_retention
 from safesurgeries.pledges.models import Listing, Pledge, PledgeStatus
-from safesurgeries.practices.models import utcnow
+from safesurgeries.clock import utcnow
 
 ON_EVERY_DATABASE = True
 

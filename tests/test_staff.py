@@ -6,7 +6,7 @@ import pytest
 from bs4 import BeautifulSoup
 from werkzeug.serving import make_server
 
-from pledging import (PLEDGE, create_staff, csrf, eml_messages, import_sample, link_path, post_button, send_outbox,
+from pledging import (create_staff, csrf, eml_messages, import_sample, link_path, post_button, send_outbox,
                       sign_in, submit_pledge)
 from safesurgeries.audit import AuditEntry
 from safesurgeries.audit.models import AppendOnly

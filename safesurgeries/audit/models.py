@@ -7,7 +7,7 @@ from sqlalchemy import JSON, DateTime, ForeignKey, String, event
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..extensions import db
-from ..practices.models import utcnow
+from ..clock import utcnow
 
 
 class AuditEntry(db.Model):

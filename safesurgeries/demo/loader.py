@@ -16,6 +16,7 @@ from ..extensions import db
 from ..paths import REGISTRY_DATA
 from ..pledges.models import Listing, Pledge
 from ..postcodes import NotAPostcode, postcode_index
+from ..practices.codes import GP_PRACTICE_SETTING
 from ..practices.models import Practice, PracticeStatus
 from ..registry.regions import REGION_NAMES
 
@@ -115,7 +116,7 @@ def load_demo(count: int = DEFAULT_COUNT, now: dt.datetime | None = None) -> Loa
             name = f"{name} (demo {code})"
         practice = Practice(ods_code=code, name=name, address_lines=[f"{rng.randint(1, 199)} {rng.choice(STREETS)}", town],
                             postcode=postcode, region_code=region, phone=f"01632 960{n % 1000:03d}",  # Ofcom's drama range
-                            status=PracticeStatus.ACTIVE, prescribing_setting=4, latitude=latitude,
+                            status=PracticeStatus.ACTIVE, prescribing_setting=GP_PRACTICE_SETTING, latitude=latitude,
                             longitude=longitude, nation=nation, is_demo=True)
         age = dt.timedelta(days=rng.randint(0, 3 * 365 - 1), hours=rng.randint(0, 23))
         listed_since = now - age

@@ -6,7 +6,7 @@ from sqlalchemy import DateTime, ForeignKey, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from ..extensions import db
-from ..practices.models import utcnow
+from ..clock import utcnow
 
 
 class OutboxMessage(db.Model):

@@ -18,7 +18,7 @@ from flask import current_app, render_template
 from sqlalchemy import or_
 
 from ..extensions import db, update_rows
-from ..practices.models import utcnow
+from ..clock import utcnow
 from .models import OutboxMessage
 
 MAX_ATTEMPTS = 8

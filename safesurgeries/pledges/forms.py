@@ -5,7 +5,8 @@ from wtforms import BooleanField, SelectMultipleField, StringField, TextAreaFiel
 from wtforms.validators import Email, DataRequired, Length, Optional, Regexp, ValidationError
 
 from .. import nations
-from ..toolkit.details import ODS_CODE, normalise_postcode
+from ..postcodes import normalise_postcode
+from ..practices.codes import ODS_CODE
 from .pledging import NotPledgeableHere, pledge_nation
 from .principles import BY_NATION, PRINCIPLES, principles_for
 

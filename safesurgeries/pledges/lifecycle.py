@@ -4,12 +4,12 @@ import datetime as dt
 from dataclasses import dataclass
 
 from flask import current_app
-from sqlalchemy import delete, update
+from sqlalchemy import delete
 
 from .. import audit, mail
 from ..extensions import db
 from ..mail.models import OutboxMessage
-from ..practices.models import utcnow
+from ..clock import utcnow
 from .links import link_url
 from .models import Listing, Pledge, PledgeStatus
 from .pledging import new_nonce

@@ -7,7 +7,8 @@ from sqlalchemy import JSON, DateTime, Enum, ForeignKey, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..extensions import db
-from ..practices.models import Practice, utcnow
+from ..clock import utcnow
+from ..practices.models import Practice
 
 
 def _enum(cls, name: str):

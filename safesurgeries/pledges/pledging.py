@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from .. import audit, mail, nations
 from ..extensions import db, update_rows
 from ..practices.directory import find_practice
-from ..practices.models import utcnow
+from ..clock import utcnow
 from .links import CONFIRM_MAX_AGE, BadLink, LinkClaim, link_url
 from .models import Listing, Pledge, PledgeStatus
 

@@ -4,11 +4,12 @@ from flask import Flask
 
 from .api import api_bp
 from .cli import postcodes_cli
-from .index import IndexMissing, Location, NotAPostcode, PostcodeIndex, build_index, parse_postcode
+from .grammar import NotAPostcode, normalise_postcode, parse_postcode
+from .index import IndexMissing, Location, PostcodeIndex, build_index
 from .service import postcode_index
 
 __all__ = ["IndexMissing", "Location", "NotAPostcode", "PostcodeIndex", "api_bp", "build_index", "init_app",
-           "parse_postcode", "postcode_index"]
+           "normalise_postcode", "parse_postcode", "postcode_index"]
 
 
 def init_app(app: Flask) -> None:

@@ -2,7 +2,8 @@
 
 from flask import Blueprint, abort, jsonify
 
-from .index import IndexMissing, NotAPostcode
+from .grammar import NotAPostcode
+from .index import IndexMissing
 from .service import postcode_index
 
 api_bp = Blueprint("postcodes_api", __name__, url_prefix="/api/v1/postcodes")

@@ -5,7 +5,8 @@ import time
 import click
 from flask.cli import with_appcontext
 
-from .index import IndexMissing, NotAPostcode, PostcodeIndex, build_index
+from .grammar import NotAPostcode
+from .index import IndexMissing, PostcodeIndex, build_index
 from .service import index_path, postcode_index
 
 

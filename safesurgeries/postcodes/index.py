@@ -21,13 +21,13 @@ import json
 import math
 import mmap
 import os
-import re
 from dataclasses import dataclass
 import importlib.util
 from importlib import metadata
 from pathlib import Path
 
 from .. import nations
+from .grammar import FULL_POSTCODE, parse_postcode
 
 MAGIC = b"SSPCIDX1"
 FORMAT_VERSION = 2  # 2: each postcode's and district's nation
@@ -38,15 +38,6 @@ MICRO = 1_000_000
 # British postcodes' grid references are on the British National Grid; Northern Ireland's (BT) on the
 # Irish Grid. Converting a BT reference as British would put Belfast in the sea off Cumbria.
 BRITISH_GRID, IRISH_GRID, WGS84 = "EPSG:27700", "EPSG:29903", "EPSG:4326"
-
-OUTWARD = r"[A-Z]{1,2}[0-9][A-Z0-9]?"
-FULL_POSTCODE = re.compile(rf"(?P<outward>{OUTWARD})(?P<inward>[0-9][A-Z]{{2}})")
-DISTRICT = re.compile(OUTWARD)
-
-
-class NotAPostcode(ValueError):
-    """The text is not shaped like a UK postcode or postcode district."""
-
 
 class IndexMissing(RuntimeError):
     """The postcode index has not been built (or was built from another release of the data)."""
@@ -63,16 +54,6 @@ class Location:
     def as_json(self) -> dict:
         return {"postcode": self.postcode, "latitude": self.latitude, "longitude": self.longitude,
                 "precision": self.precision, "nation": self.nation}
-
-
-def parse_postcode(text: str) -> tuple[str, str]:
-    """('postcode', 'SW1A 1AA') or ('district', 'SE15') from any spacing and case; NotAPostcode otherwise."""
-    compact = "".join(str(text).split()).upper()
-    if match := FULL_POSTCODE.fullmatch(compact):
-        return "postcode", f"{match['outward']} {match['inward']}"
-    if DISTRICT.fullmatch(compact):
-        return "district", compact
-    raise NotAPostcode(f"{str(text)[:20]!r} is not a UK postcode. Enter one like SW1A 1AA, or a district like SE15.")
 
 
 def _postcode_key(postcode: str) -> bytes:

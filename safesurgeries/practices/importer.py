@@ -7,9 +7,9 @@ from pathlib import Path
 
 from .. import nations
 from ..extensions import db
-from ..postcodes import NotAPostcode, PostcodeIndex
-from ..toolkit.details import normalise_postcode
-from .models import GP_PRACTICE_SETTING, Practice, PracticeStatus
+from ..postcodes import NotAPostcode, PostcodeIndex, normalise_postcode
+from .codes import GP_PRACTICE_SETTING
+from .models import Practice, PracticeStatus
 
 FIELD_COUNT = 27
 DIRECTORY_FIELDS = ("name", "address_lines", "postcode", "region_code", "icb_code", "phone", "status",

@@ -6,19 +6,9 @@ import enum
 from sqlalchemy import JSON, DateTime, Enum, String
 from sqlalchemy.orm import Mapped, mapped_column
 
+from ..clock import utcnow
 from ..extensions import db
-
-
-def utcnow() -> dt.datetime:
-    return dt.datetime.now(dt.timezone.utc)
-
-
-def as_utc(moment: dt.datetime) -> dt.datetime:
-    """SQLite hands back naive datetimes from timezone-aware columns; they were stored as UTC."""
-    return moment if moment.tzinfo else moment.replace(tzinfo=dt.timezone.utc)
-
-
-GP_PRACTICE_SETTING = 4  # epraccur's prescribing setting for a GP practice
+from .codes import GP_PRACTICE_SETTING
 
 
 class PracticeStatus(enum.Enum):

@@ -7,7 +7,6 @@ PUBLIC_FIELDS (never anything from a pledge, so never a contact's name or e-mail
 
 import bisect
 import math
-import re
 import threading
 import time
 from dataclasses import dataclass, field
@@ -19,6 +18,8 @@ from .. import nations
 from ..extensions import db
 from ..pledges.models import Listing
 from ..postcodes import IndexMissing, NotAPostcode, parse_postcode, postcode_index
+from ..postcodes.grammar import POSTCODE_LIKE
+from ..practices.codes import ODS_CODE
 from ..practices.models import Practice
 from .freshness import current_version
 from .places import locate_place
@@ -33,8 +34,6 @@ MAX_RADIUS_KM = 1000.0
 # shows after at most this long.
 SNAPSHOT_MAX_AGE_SECONDS = 300
 # ODS codes (A81001) are not postcodes; other text shaped roughly like one is taken as a mistyped postcode.
-ODS_CODE_SHAPE = re.compile(r"[A-Z][0-9]{5}")
-POSTCODE_SHAPE = re.compile(r"[A-Z]{1,2}[0-9][A-Z0-9]{0,4}")
 
 
 class SearchError(ValueError):
@@ -192,7 +191,7 @@ def looks_like_postcode(text: str) -> bool:
         return True
     except NotAPostcode:
         pass
-    return not ODS_CODE_SHAPE.fullmatch(compact) and bool(POSTCODE_SHAPE.fullmatch(compact))
+    return not ODS_CODE.fullmatch(compact) and bool(POSTCODE_LIKE.fullmatch(compact))
 
 
 def locate(text: str, parameter: str = "near") -> Origin:

@@ -11,7 +11,8 @@ from sqlalchemy import func, select
 
 from .. import nations
 from ..extensions import db
-from ..practices.models import GP_PRACTICE_SETTING, Practice, PracticeStatus
+from ..practices.codes import GP_PRACTICE_SETTING
+from ..practices.models import Practice, PracticeStatus
 from .listings import public_snapshot
 from .regions import REGION_NAMES
 

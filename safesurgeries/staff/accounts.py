@@ -9,7 +9,7 @@ from email_validator import EmailNotValidError, validate_email
 
 from .. import audit
 from ..extensions import db
-from ..practices.models import as_utc, utcnow
+from ..clock import as_utc, utcnow
 from .models import SignInThrottle, StaffRole, StaffUser
 
 MAX_FAILURES = 5

@@ -3,7 +3,7 @@
 from .. import audit
 from ..extensions import db, update_rows
 from ..pledges.models import Listing, Pledge, PledgeStatus
-from ..practices.models import utcnow
+from ..clock import utcnow
 from .accounts import AccountError
 from .models import StaffRole, StaffUser
 

@@ -8,7 +8,7 @@ from sqlalchemy import DateTime, Enum, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from ..extensions import db
-from ..practices.models import utcnow
+from ..clock import utcnow
 
 
 class StaffRole(enum.Enum):

@@ -15,7 +15,9 @@ from .. import audit, mail, nations
 from ..extensions import db, update_rows
 from ..pledges.links import link_url
 from ..pledges.models import Listing, Pledge, PledgeStatus, RejectionReason
-from ..practices.models import Practice, PracticeStatus, as_utc, utcnow
+from ..clock import as_utc, utcnow
+from ..practices.codes import GP_PRACTICE_SETTING
+from ..practices.models import Practice, PracticeStatus
 from ..postcodes import IndexMissing, NotAPostcode, postcode_index
 from .models import StaffUser
 
@@ -40,7 +42,7 @@ def checks(pledge: Pledge) -> list[Check]:
     else:
         result.append(Check("Open GP practice", practice.is_open_gp_practice,
                             f"{practice.ods_code} is {practice.status.name.lower()}"
-                            f"{', a GP practice' if practice.prescribing_setting == 4 else ', not a GP practice (prescribing setting ' + str(practice.prescribing_setting) + ')'}"))
+                            f"{', a GP practice' if practice.prescribing_setting == GP_PRACTICE_SETTING else ', not a GP practice (prescribing setting ' + str(practice.prescribing_setting) + ')'}"))
         same = (practice.postcode or "").replace(" ", "") == pledge.postcode.replace(" ", "")
         result.append(Check("Postcode matches the directory", same,
                             f"pledge {pledge.postcode}, directory {practice.postcode or 'none'}"))

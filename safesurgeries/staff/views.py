@@ -6,7 +6,7 @@ from flask_login import current_user, login_required, login_user, logout_user
 from .. import audit
 from ..extensions import db
 from ..pledges.models import Pledge, PledgeStatus, RejectionReason
-from ..practices.models import utcnow
+from ..clock import utcnow
 from . import moderation
 from .access import reviewer_required
 from .accounts import sign_in

@@ -8,10 +8,9 @@ from typing import Any, Callable, Iterable, Mapping
 from email_validator import EmailNotValidError, validate_email
 
 from .. import nations
+from ..postcodes.grammar import normalise_postcode
+from ..practices.codes import ODS_CODE
 
-ODS_CODE = re.compile(r"[A-Z][0-9]{5}")
-# The shape of a UK postcode: outward code (area, district) and inward code (sector, unit).
-POSTCODE = re.compile(r"(?P<outward>[A-Z]{1,2}[0-9][A-Z0-9]?)(?P<inward>[0-9][A-Z]{2})")
 PHONE = re.compile(r"\+?[0-9][0-9 ()\-]*")
 WEBSITE = re.compile(r"https?://[^\s/$.?#][^\s]*", re.IGNORECASE)
 
@@ -72,13 +71,6 @@ class DetailsError(ValueError):
     def __init__(self, errors: dict[str, list[str]]):
         super().__init__("; ".join(f"{name}: {' '.join(msgs)}" for name, msgs in errors.items()))
         self.errors = errors
-
-
-def normalise_postcode(value: str) -> str | None:
-    """'sw1a1aa' -> 'SW1A 1AA'; None when it is not shaped like a UK postcode."""
-    compact = "".join(value.split()).upper()
-    match = POSTCODE.fullmatch(compact)
-    return f"{match['outward']} {match['inward']}" if match else None
 
 
 # What a practice in Northern Ireland is told instead of a toolkit.
