@@ -2,16 +2,20 @@
 
 import datetime as dt
 import socket
+import threading
 
 import pytest
+import requests
 from aiosmtpd.controller import Controller
+from werkzeug.serving import make_server
 
 from pledging import create_staff, csrf, eml_messages, import_sample, link_path, post_button, send_outbox, sign_in, submit_pledge
 from safesurgeries.audit import AuditEntry
 from safesurgeries.extensions import db
 from safesurgeries.mail.models import OutboxMessage
 from safesurgeries.mail.outbox import MAX_ATTEMPTS, send_due
-from safesurgeries.pledges.lifecycle import reconfirm_listings, run_retention
+from safesurgeries.pledges.lifecycle import reconfirm_listings
+from safesurgeries.pledges.retention import run_retention
 from safesurgeries.pledges.models import Listing, Pledge, PledgeStatus
 from safesurgeries.clock import utcnow
 
@@ -123,6 +127,41 @@ def test_a_year_on_the_practice_is_asked_and_can_reconfirm(app, client, runner, 
     with app.app_context():
         listing = db.session.get(Listing, listed)
         assert listing.active and listing.reconfirm_requested_at is None
+
+
+def test_a_reconfirm_link_posted_four_times_at_once_works_once(app, runner, listed):
+    """Real concurrent requests against a real server: one re-confirmation, one audit entry; the others are
+    told the link was used."""
+    with app.app_context():
+        reconfirm_listings(now=utcnow() - dt.timedelta(days=1) + dt.timedelta(days=366))
+    send_outbox(runner)
+    path = link_path(eml_messages(app)[-1], "reconfirm")
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    base = f"http://127.0.0.1:{server.server_port}"
+    sessions = []
+    for _ in range(4):
+        session = requests.Session()
+        sessions.append((session, csrf(session.get(base + path).text)))
+    barrier = threading.Barrier(len(sessions))
+    pages = [None] * len(sessions)
+
+    def press(index):
+        session, token = sessions[index]
+        barrier.wait()
+        pages[index] = session.post(base + path, data={"csrf_token": token}).text
+
+    workers = [threading.Thread(target=press, args=(i,)) for i in range(len(sessions))]
+    for worker in workers:
+        worker.start()
+    for worker in workers:
+        worker.join()
+    server.shutdown()
+    assert sum("Listing re-confirmed" in page for page in pages) == 1, pages
+    assert sum("This link has been replaced" in page for page in pages) == 3
+    with app.app_context():
+        entries = db.session.scalars(db.select(AuditEntry).where(AuditEntry.action == "listing.reconfirmed")).all()
+        assert len(entries) == 1
 
 
 def test_a_listing_not_reconfirmed_within_30_days_is_unlisted_and_staff_see_why(app, listed):

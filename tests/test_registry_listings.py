@@ -313,7 +313,7 @@ def test_an_admin_edit_in_another_worker_shows_at_the_next_version_check(app, cl
     from safesurgeries.extensions import db
     from safesurgeries.pledges.models import Listing
     from safesurgeries.registry import freshness
-    from safesurgeries.staff.admin import edit_listing
+    from safesurgeries.pledges.lifecycle import edit_listing
     from safesurgeries.staff.models import StaffRole, StaffUser
 
     assert "Headrow Surgery" in [item["name"] for item in client.get("/api/v1/surgeries").get_json()["surgeries"]]
@@ -324,7 +324,7 @@ def test_an_admin_edit_in_another_worker_shows_at_the_next_version_check(app, cl
         admin = StaffUser(email="adam.admin@dotw.example", password_hash="x", role=StaffRole.ADMIN)
         db.session.add(admin)
         listing = db.session.scalars(db.select(Listing).join(Listing.practice).where(Listing.active)).all()
-        edit_listing(next(item for item in listing if item.practice.ods_code == "Y10003"), admin,
+        edit_listing(next(item.id for item in listing if item.practice.ods_code == "Y10003"), admin,
                      "Headrow Surgery (Leeds)", None)
         db.session.commit()
         db.session.remove()

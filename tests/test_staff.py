@@ -291,6 +291,10 @@ def test_admin_edits_and_unlists_a_listing_and_reads_the_audit_log(staffed, clie
 
     log = BeautifulSoup(admin.get("/staff/audit?action=listing").data, "html.parser").get_text(" ")
     assert "listing.unlisted" in log and "listing.edited" in log and "pledge.approved" not in log
+    pledge_log = admin.get("/staff/audit?action=pledge.withdrawn").get_data(as_text=True)
+    assert "unlisted by staff: Practice merged" in pledge_log  # the pledge's own change is on record too
+    with staffed.app_context():
+        assert db.session.get(Pledge, pledge_id).status is PledgeStatus.WITHDRAWN
     full = admin.get("/staff/audit").get_data(as_text=True)
     assert "staff:adam.admin@dotw.example" in full
     assert "amina.yusuf@nhs.net" not in full and "Amina Yusuf" not in full  # no contact's personal data

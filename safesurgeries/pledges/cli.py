@@ -3,7 +3,8 @@
 import click
 from flask.cli import with_appcontext
 
-from .lifecycle import reconfirm_listings, run_retention
+from .lifecycle import reconfirm_listings
+from .retention import run_retention
 
 
 @click.group("listings", help="Listings on the public registry.")

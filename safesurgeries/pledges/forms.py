@@ -7,7 +7,7 @@ from wtforms.validators import Email, DataRequired, Length, Optional, Regexp, Va
 from .. import nations
 from ..postcodes import normalise_postcode
 from ..practices.codes import ODS_CODE
-from .pledging import NotPledgeableHere, pledge_nation
+from .eligibility import NotPledgeableHere, pledge_nation
 from .principles import BY_NATION, PRINCIPLES, principles_for
 
 

@@ -4,7 +4,7 @@ from flask import Blueprint, abort, redirect, render_template, request, url_for
 
 from .. import nations
 from ..practices.directory import find_practice, finder_results
-from . import pledging
+from . import lifecycle
 from .forms import PledgeForm
 from .links import BadLink, read_token
 from .principles import principles_for
@@ -47,7 +47,7 @@ def submit():
     form = PledgeForm()
     if not form.validate():
         return _form_page(form, 422)
-    pledging.submit_pledge(pledging.PledgeData(
+    lifecycle.submit(lifecycle.PledgeData(
         ods_code=form.ods_code.data or None, practice_name=form.practice_name.data,
         address_lines=form.address_list(), postcode=form.postcode.data, contact_name=form.contact_name.data,
         contact_role=form.contact_role.data, contact_email=form.contact_email.data,
@@ -61,7 +61,7 @@ def sent():
 
 
 # What each e-mailed link does when its button is pressed.
-LINK_ACTIONS = {"confirm": pledging.confirm, "withdraw": pledging.withdraw, "reconfirm": pledging.reconfirm}
+LINK_ACTIONS = {"confirm": lifecycle.confirm, "withdraw": lifecycle.withdraw, "reconfirm": lifecycle.reconfirm}
 LINK_RULE = "/<any(confirm, withdraw, reconfirm):action>/<token>"
 
 
@@ -87,7 +87,7 @@ def link_post(action: str, token: str):
 @bp.post("/resend/<token>")
 def resend(token: str):
     """A fresh confirmation e-mail, offered when a confirmation link has expired."""
-    return _outcome("resend", pledging.resend_confirmation, token, "confirm")
+    return _outcome("resend", lifecycle.resend_confirmation, token, "confirm")
 
 
 def _outcome(action: str, change, token: str, link_action: str):
@@ -95,4 +95,4 @@ def _outcome(action: str, change, token: str, link_action: str):
         outcome = change(_claim_or_400(token, link_action))
     except BadLink as error:
         abort(404, description=str(error))
-    return render_template("pledges/outcome.html", action=action, outcome=outcome, token=token)
+    return render_template("pledges/outcome.html", action=action, outcome=outcome.code, token=token)

@@ -1,38 +1,9 @@
-"""Admin-only domain actions: correct or unlist a listing, manage staff accounts."""
+"""Admin-only domain actions on staff accounts (a listing's corrections are pledges/lifecycle.py's)."""
 
 from .. import audit
-from ..extensions import db, update_rows
-from ..pledges.models import Listing, Pledge, PledgeStatus
-from ..clock import utcnow
+from ..extensions import db
 from .accounts import AccountError
 from .models import StaffRole, StaffUser
-
-
-def edit_listing(listing: Listing, admin: StaffUser, display_name: str | None, display_phone: str | None) -> None:
-    changes = {}
-    for name, value in (("display_name", display_name), ("display_phone", display_phone)):
-        value = " ".join((value or "").split()) or None
-        if getattr(listing, name) != value:
-            changes[name] = [getattr(listing, name), value]
-            setattr(listing, name, value)
-    if changes:
-        audit.record("listing.edited", listing, staff=admin, changes=changes)
-    db.session.commit()
-
-
-def unlist(listing_id: int, admin: StaffUser, reason: str) -> bool:
-    """Take a listing down at once; False if it was not listed."""
-    now = utcnow()
-    if update_rows(Listing, Listing.id == listing_id, Listing.active.is_(True),
-                   active=False, unlisted_at=now, unlisted_reason=reason[:200]) != 1:
-        db.session.rollback()
-        return False
-    listing = db.session.get(Listing, listing_id)
-    if listing.pledge is not None and listing.pledge.status is PledgeStatus.APPROVED:
-        update_rows(Pledge, Pledge.id == listing.pledge_id, status=PledgeStatus.WITHDRAWN, withdrawn_at=now)
-    audit.record("listing.unlisted", listing, staff=admin, from_state="listed", to_state="unlisted", reason=reason[:200])
-    db.session.commit()
-    return True
 
 
 def set_staff_active(user: StaffUser, admin: StaffUser, active: bool) -> None:

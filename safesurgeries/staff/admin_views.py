@@ -5,6 +5,7 @@ from flask_login import current_user
 
 from ..audit import AuditEntry
 from ..extensions import db
+from ..pledges import lifecycle
 from ..pledges.models import Listing
 from . import admin
 from .access import admin_required
@@ -30,8 +31,9 @@ def listing(listing_id: int):
     item = db.get_or_404(Listing, listing_id, description=f"There is no listing #{listing_id}.")
     form = ListingForm(obj=item)
     if form.validate_on_submit():
-        admin.edit_listing(item, current_user._get_current_object(), form.display_name.data, form.display_phone.data)
-        flash("Listing saved.", "success")
+        outcome = lifecycle.edit_listing(listing_id, current_user._get_current_object(), form.display_name.data,
+                                         form.display_phone.data)
+        flash(outcome.message, "success" if outcome.done else "info")
         return redirect(url_for("staff.listing", listing_id=listing_id), 303)
     return render_template("staff/listing.html", listing=item, form=form, unlist_form=UnlistForm(formdata=None)), \
         (422 if form.errors else 200)
@@ -44,10 +46,8 @@ def unlist(listing_id: int):
     form = UnlistForm()
     if not form.validate():
         return render_template("staff/listing.html", listing=item, form=ListingForm(obj=item), unlist_form=form), 422
-    if admin.unlist(listing_id, current_user._get_current_object(), form.reason.data):
-        flash(f"{item.name} is unlisted.", "success")
-    else:
-        flash(f"{item.name} was not listed.", "error")
+    outcome = lifecycle.unlist(listing_id, current_user._get_current_object(), form.reason.data)
+    flash(outcome.message, "success" if outcome.done else "error")
     return redirect(url_for("staff.listings"), 303)
 
 

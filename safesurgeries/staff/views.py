@@ -5,19 +5,15 @@ from flask_login import current_user, login_required, login_user, logout_user
 
 from .. import audit
 from ..extensions import db
-from ..pledges.models import Pledge, PledgeStatus, RejectionReason
 from ..clock import utcnow
-from . import moderation
+from ..pledges import lifecycle, review
+from ..pledges.models import Pledge, PledgeStatus, RejectionReason
 from .access import reviewer_required
 from .accounts import sign_in
 from .forms import RejectForm, SignInForm
 
 bp = Blueprint("staff", __name__, url_prefix="/staff")
 
-QUEUE_FILTERS = {
-    "waiting": PledgeStatus.WAITING, "approved": PledgeStatus.APPROVED, "rejected": PledgeStatus.REJECTED,
-    "withdrawn": PledgeStatus.WITHDRAWN, "expired": PledgeStatus.EXPIRED,
-}
 
 
 @bp.route("/login", methods=["GET", "POST"])
@@ -64,29 +60,28 @@ def logout():
 def queue():
     """Confirmed pledges, oldest first, with how long each has waited and its checks."""
     status_name = request.args.get("status", "waiting")
-    if status_name not in QUEUE_FILTERS:
-        abort(400, description=f"Unknown filter {status_name[:20]!r}; use one of {', '.join(QUEUE_FILTERS)}.")
+    if status_name not in review.QUEUE_FILTERS:
+        abort(400, description=f"Unknown filter {status_name[:20]!r}; use one of {', '.join(review.QUEUE_FILTERS)}.")
     now = utcnow()
-    pledges = db.session.scalars(db.select(Pledge).where(Pledge.status == QUEUE_FILTERS[status_name])
-                                 .order_by(Pledge.confirmed_at, Pledge.id).limit(500)).all()
-    return render_template("staff/queue.html", pledges=pledges, status_name=status_name, filters=QUEUE_FILTERS,
-                           checks={p.id: moderation.checks(p) for p in pledges},
-                           waited={p.id: moderation.waited(p, now) for p in pledges})
+    pledges = review.queue(status_name)
+    return render_template("staff/queue.html", pledges=pledges, status_name=status_name, filters=review.QUEUE_FILTERS,
+                           checks={p.id: review.checks(p) for p in pledges},
+                           waited={p.id: review.waited(p, now) for p in pledges})
 
 
 @bp.get("/pledges/<int:pledge_id>")
 @reviewer_required
 def pledge(pledge_id: int):
     pledge = db.get_or_404(Pledge, pledge_id, description=f"There is no pledge #{pledge_id}.")
-    return render_template("staff/pledge.html", pledge=pledge, checks=moderation.checks(pledge),
+    return render_template("staff/pledge.html", pledge=pledge, checks=review.checks(pledge),
                            reject_form=RejectForm(formdata=None))
 
 
 @bp.post("/pledges/<int:pledge_id>/approve")
 @reviewer_required
 def approve(pledge_id: int):
-    decision = moderation.approve(pledge_id, current_user._get_current_object())
-    flash(decision.message, "success" if decision.ok else "error")
+    decision = lifecycle.approve(pledge_id, current_user._get_current_object())
+    flash(decision.message, "success" if decision.done else "error")
     return redirect(url_for("staff.queue"), 303)
 
 
@@ -99,8 +94,8 @@ def approve_selected():
     if not ids:
         flash("Select at least one pledge to approve.", "error")
     for pledge_id in ids:
-        decision = moderation.approve(pledge_id, current_user._get_current_object())
-        flash(decision.message, "success" if decision.ok else "error")
+        decision = lifecycle.approve(pledge_id, current_user._get_current_object())
+        flash(decision.message, "success" if decision.done else "error")
     return redirect(url_for("staff.queue"), 303)
 
 
@@ -110,13 +105,13 @@ def reject(pledge_id: int):
     pledge = db.get_or_404(Pledge, pledge_id, description=f"There is no pledge #{pledge_id}.")
     form = RejectForm()
     if not form.validate():
-        return render_template("staff/pledge.html", pledge=pledge, checks=moderation.checks(pledge),
+        return render_template("staff/pledge.html", pledge=pledge, checks=review.checks(pledge),
                                reject_form=form), 422
-    decision = moderation.reject(pledge_id, current_user._get_current_object(),
+    decision = lifecycle.reject(pledge_id, current_user._get_current_object(),
                                  RejectionReason(form.reason.data), form.note.data)
-    if not decision.ok and pledge.status is PledgeStatus.WAITING:
+    if not decision.done and pledge.status is PledgeStatus.WAITING:
         form.note.errors.append(decision.message)
-        return render_template("staff/pledge.html", pledge=pledge, checks=moderation.checks(pledge),
+        return render_template("staff/pledge.html", pledge=pledge, checks=review.checks(pledge),
                                reject_form=form), 422
-    flash(decision.message, "success" if decision.ok else "error")
+    flash(decision.message, "success" if decision.done else "error")
     return redirect(url_for("staff.queue"), 303)
