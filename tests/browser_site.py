@@ -112,6 +112,7 @@ FOCUSABLE_JS = """() => Array.from(document.querySelectorAll(
   .map((el, i) => { el.dataset.tabWalk = i; return el.outerHTML.slice(0, 120); })"""
 # Each element is known by the number FOCUSABLE_JS gave it; one without (a frame's inside) by its markup.
 FOCUSED_JS = """() => { const el = document.activeElement; if (!el || el === document.body) return null;
+  if (el.id === 'tab-walk-end') return 'end';
   return el.dataset.tabWalk !== undefined ? Number(el.dataset.tabWalk) : el.outerHTML.slice(0, 120); }"""
 # A frame is not itself the focus: focus is on an element inside it, which the frame's own page marks.
 FOCUS_VISIBLE_JS = """() => { const el = document.activeElement;
@@ -120,27 +121,34 @@ FOCUS_VISIBLE_JS = """() => { const el = document.activeElement;
   s.boxShadow !== 'none'; }"""
 
 
-# Tab order starts from wherever focus is (a page may focus its error summary), so start from the top.
+# Tab order starts from wherever focus is (a page may focus its error summary), so start from the top; a
+# focusable marker after everything else says the walk has reached the end of the page.
 START_AT_TOP_JS = """() => { const start = document.createElement('span'); start.tabIndex = -1;
-  start.id = 'tab-walk-start'; document.body.prepend(start); start.focus(); window.scrollTo(0, 0); }"""
+  start.id = 'tab-walk-start'; document.body.prepend(start);
+  const end = document.createElement('span'); end.tabIndex = 0; end.id = 'tab-walk-end';
+  document.body.append(end); start.focus(); window.scrollTo(0, 0); }"""
+END_MARKER = "end"
 
 
-def tab_through(page, limit: int = 400) -> tuple[list[str], list[str], list[str]]:
-    """Press Tab through the whole page, from the top until focus comes round to the first element again:
-    (elements that should be reachable, elements focus reached, elements that showed no focus indicator).
-    Focus inside a frame (the toolkit preview) counts as on the frame, so a walk may press Tab many times."""
+def tab_through(page) -> tuple[list[str], list[str], list[str]]:
+    """Press Tab through the whole page, from a marker at its top to a marker at its end: (elements that should
+    be reachable, elements focus reached, elements that showed no focus indicator). The end marker keeps focus
+    on the page (past the last element it would go to the browser's own controls, which differ between
+    Chromium builds); focus inside a frame (the toolkit preview) counts as on the frame."""
     expected = page.evaluate(FOCUSABLE_JS)
+    inside_frames = sum(len(frame.evaluate(FOCUSABLE_JS)) for frame in page.frames if frame is not page.main_frame)
     reached, unmarked = [], []
     page.evaluate(START_AT_TOP_JS)
-    for _ in range(limit):
+    for _ in range(len(expected) + inside_frames + 2):  # every element once, and the end marker: never more
         page.keyboard.press("Tab")
         focused = page.evaluate(FOCUSED_JS)
-        if reached and focused == reached[0] and len(reached) > 1:
-            break  # round again: focus left the page (to the browser, or through a frame) and came back
+        if focused == END_MARKER or (reached and focused == reached[0] and len(reached) > 1):
+            break
         if focused is not None and focused not in reached:
             reached.append(focused)
             if not page.evaluate(FOCUS_VISIBLE_JS):
                 unmarked.append(focused)
-    page.evaluate("() => document.getElementById('tab-walk-start')?.remove()")
+    page.evaluate("() => { document.getElementById('tab-walk-start')?.remove(); "
+                  "document.getElementById('tab-walk-end')?.remove(); }")
     named = [expected[item] if isinstance(item, int) else item for item in reached]
     return expected, named, [expected[item] if isinstance(item, int) else item for item in unmarked]
