@@ -314,7 +314,7 @@ def test_a_listing_added_by_another_process_shows_at_the_next_version_check(app,
         # Another worker's commit: a plain connection, so this process's session never sees it.
         with db.engine.begin() as connection:
             connection.execute(db.text("INSERT INTO listings (practice_id, active, listed_since, last_confirmed, is_demo) "
-                                       "VALUES (:p, 1, '2025-01-01 00:00:00', '2025-01-01 00:00:00', 0)"), {"p": practice_id})
+                                       "VALUES (:p, TRUE, '2025-01-01 00:00:00', '2025-01-01 00:00:00', FALSE)"), {"p": practice_id})
     monkeypatch.setattr(freshness, "CHECK_INTERVAL_SECONDS", 1e9)
     assert len(codes(client)) == 3  # not checked again yet
     monkeypatch.setattr(freshness, "CHECK_INTERVAL_SECONDS", 0)
