@@ -1,7 +1,6 @@
 """Helpers for the registry tests: practices and listings made directly in the database."""
 
 import datetime as dt
-import math
 
 from safesurgeries.extensions import db
 from safesurgeries.pledges.models import Listing, Pledge, PledgeStatus
@@ -51,10 +50,3 @@ def add_unlisted_pledge(app, ods_code: str, name: str, postcode: str, status: Pl
                               contact_name="Unlisted Person", contact_email="unlisted@example.org"))
         db.session.commit()
 
-
-def haversine_km(lat1, lon1, lat2, lon2) -> float:
-    """Computed here independently of the app, with the mean Earth radius."""
-    p1, p2 = math.radians(lat1), math.radians(lat2)
-    dp, dl = p2 - p1, math.radians(lon2 - lon1)
-    a = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
-    return 2 * 6371.0088 * math.asin(math.sqrt(a))

@@ -1,10 +1,10 @@
 """The offline postcode geocoder: the index built from the ONS Postcode Directory, the API and the CLI."""
 
-import math
 import subprocess
 import sys
 
 import pytest
+from pyproj import Geod
 
 from safesurgeries.postcodes import NotAPostcode, PostcodeIndex, parse_postcode
 
@@ -21,10 +21,8 @@ LANDMARKS = {
 
 
 def metres_between(a: tuple[float, float], b: tuple[float, float]) -> float:
-    """Great-circle distance (haversine), good to a few metres at these distances."""
-    lat1, lon1, lat2, lon2 = map(math.radians, (*a, *b))
-    h = math.sin((lat2 - lat1) / 2) ** 2 + math.cos(lat1) * math.cos(lat2) * math.sin((lon2 - lon1) / 2) ** 2
-    return 2 * 6_371_000 * math.asin(math.sqrt(h))
+    """The distance between two (latitude, longitude) points on the WGS84 ellipsoid, from pyproj."""
+    return Geod(ellps="WGS84").inv(a[1], a[0], b[1], b[0])[2]
 
 
 @pytest.fixture(scope="module")

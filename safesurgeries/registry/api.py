@@ -3,7 +3,7 @@
 from flask import Blueprint, Response, jsonify, request
 
 from .caching import API_MAX_AGE, make_cacheable
-from .listings import SearchError, parse_filters
+from .search import SearchError, parse_filters
 from .opendata import export
 from .openapi import openapi_document
 

@@ -7,7 +7,7 @@ answers' shapes against these schemas, so the document cannot drift from the cod
 import functools
 
 from .. import nations
-from .listings import MAX_LIMIT, MAX_RADIUS_KM
+from .search import MAX_LIMIT, MAX_RADIUS_KM
 from .regions import REGION_NAMES
 
 

@@ -9,7 +9,8 @@ import hashlib
 import io
 import json
 
-from .listings import PUBLIC_FIELDS, Results, public_snapshot, search_listings
+from .search import Results, search_listings
+from .snapshot import PUBLIC_FIELDS, public_snapshot
 
 CSV_FIELDS = (*PUBLIC_FIELDS, "distance_km", "miles", "demo")
 # A spreadsheet runs a cell that starts with one of these as a formula.

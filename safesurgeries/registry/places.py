@@ -1,9 +1,10 @@
-"""Towns and localities, found from the practice directory's own addresses (no gazetteer needed).
+"""Turning text into a place to measure "nearest" from: a postcode, a postcode district or a town.
 
-A place is an address line shared by at least MIN_PRACTICES practices with coordinates ("LEEDS",
-"HACKNEY") that lie close together; it is placed at their average position. Lines such as "THE SURGERY"
-are shared by practices all over England, so a line whose practices spread wider than MAX_SPREAD_KM
-is not a place. Good enough to sort by distance.
+Postcodes and districts come from the postcode index. Towns and localities come from the practice
+directory's own addresses (no gazetteer needed): a town is an address line shared by at least
+MIN_PRACTICES practices with coordinates ("LEEDS", "HACKNEY") that lie close together, placed at their
+average position. Lines such as "THE SURGERY" are shared by practices all over England, so a line whose
+practices spread wider than MAX_SPREAD_KM is not a place. Good enough to sort by distance.
 """
 
 import math
@@ -14,6 +15,9 @@ from flask import current_app
 from sqlalchemy import func, select
 
 from ..extensions import db
+from ..postcodes import IndexMissing, NotAPostcode, parse_postcode, postcode_index
+from ..postcodes.grammar import POSTCODE_LIKE
+from ..practices.codes import ODS_CODE
 from ..practices.models import Practice
 from .freshness import current_version
 
@@ -23,20 +27,73 @@ KM_PER_DEGREE = 111.2
 _lock = threading.Lock()
 
 
+class PlaceError(ValueError):
+    """Text we cannot turn into a place; the message says what to do."""
+
+
 @dataclass(frozen=True)
-class Place:
-    name: str
+class Origin:
+    """Where "nearest" is measured from: a postcode, a district or a town."""
+
+    label: str
     latitude: float
     longitude: float
-    practices: int
-    nation: str | None = None  # the nation all its practices are in; None if they are in more than one
+    nation: str | None = None  # None for a district or town that crosses a border
 
 
-def _version_query() -> tuple:
+def looks_like_postcode(text: str) -> bool:
+    """Whether text was meant as a postcode (even a mistyped one) rather than a name or a place.
+
+    ODS codes (A81001) are not postcodes; other text shaped roughly like one is taken as a mistyped postcode.
+    """
+    compact = "".join(text.split()).upper()
+    try:
+        parse_postcode(compact)
+        return True
+    except NotAPostcode:
+        pass
+    return not ODS_CODE.fullmatch(compact) and bool(POSTCODE_LIKE.fullmatch(compact))
+
+
+def _postcode(text: str) -> Origin:
+    try:
+        location = postcode_index().lookup(text)
+    except NotAPostcode as error:
+        raise PlaceError(str(error)) from None
+    except IndexMissing:
+        raise PlaceError("Searching by postcode is not available yet: the postcode index has not been built.") from None
+    if location is None:
+        raise PlaceError(f"We could not find the postcode {text.strip()[:20]!r}. Check it and try again.")
+    return Origin(location.postcode, location.latitude, location.longitude, location.nation)
+
+
+def find_place(text: str) -> Origin | None:
+    """The postcode, district or town that text names; None if text is a town we do not know or not a place at all.
+
+    PlaceError if text looks like a postcode but is not one we can find.
+    """
+    text = text.strip()
+    if looks_like_postcode(text):
+        return _postcode(text)
+    return _town(text)
+
+
+def locate(text: str) -> Origin:
+    """Like find_place, but PlaceError, saying what we understand, when text names no place we know."""
+    origin = find_place(text)
+    if origin is None:
+        raise PlaceError(f"We could not find {text.strip()[:40]!r}. Enter a postcode (like SE1 7PB), "
+                         "a postcode district (like SE1) or a town.")
+    return origin
+
+
+# --- towns, from the directory's addresses -------------------------------------------------------------
+
+def _towns_version_query() -> tuple:
     return tuple(str(v) for v in db.session.execute(select(func.count(Practice.id), func.max(Practice.updated_at))).one())
 
 
-def _build() -> dict[str, Place]:
+def _build_towns() -> dict[str, Origin]:
     sums: dict[str, list] = {}
     rows = db.session.execute(select(Practice.address_lines, Practice.latitude, Practice.longitude, Practice.nation)
                               .where(Practice.latitude.is_not(None), Practice.longitude.is_not(None)))
@@ -49,28 +106,29 @@ def _build() -> dict[str, Place]:
             entry[3] += longitude * longitude
             entry[4] += 1
             entry[6].add(nation)
-    places = {}
-    for key, (lat, lon, lat2, lon2, n, name, place_nations) in sums.items():
+    towns = {}
+    for key, (lat, lon, lat2, lon2, n, name, town_nations) in sums.items():
         if n < MIN_PRACTICES:
             continue
         mean_lat, mean_lon = lat / n, lon / n
         spread = math.sqrt(max(0.0, lat2 / n - mean_lat ** 2) * KM_PER_DEGREE ** 2
                            + max(0.0, lon2 / n - mean_lon ** 2) * (KM_PER_DEGREE * math.cos(math.radians(mean_lat))) ** 2)
         if spread <= MAX_SPREAD_KM:
-            places[key] = Place(name.title(), mean_lat, mean_lon, n,
-                                next(iter(place_nations)) if len(place_nations) == 1 else None)
-    return places
+            # The town's nation is the one all its practices are in; None if they are in more than one.
+            towns[key] = Origin(name.title(), mean_lat, mean_lon,
+                                next(iter(town_nations)) if len(town_nations) == 1 else None)
+    return towns
 
 
-def locate_place(text: str) -> Place | None:
-    """The place whose name is text (any case and spacing), or None."""
+def _town(text: str) -> Origin | None:
+    """The town whose name is text (any case and spacing), or None."""
     key = " ".join(text.split()).casefold()
     if not key:
         return None
-    version = current_version(current_app.extensions.setdefault("registry_places_version", {}), _version_query)
+    version = current_version(current_app.extensions.setdefault("registry_places_version", {}), _towns_version_query)
     holder = current_app.extensions.setdefault("registry_places", {})
     if holder.get("version") != version:
         with _lock:
             if holder.get("version") != version:
-                holder["places"], holder["version"] = _build(), version
+                holder["places"], holder["version"] = _build_towns(), version
     return holder["places"].get(key)

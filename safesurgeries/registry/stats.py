@@ -13,7 +13,7 @@ from .. import nations
 from ..extensions import db
 from ..practices.codes import GP_PRACTICE_SETTING
 from ..practices.models import Practice, PracticeStatus
-from .listings import public_snapshot
+from .snapshot import public_snapshot
 from .regions import REGION_NAMES
 
 # The NHS regions are England's: a practice counts in them unless it is known to be in another nation.

@@ -9,7 +9,8 @@ from .. import nations
 from ..security import allow_framing
 from . import stats as registry_stats
 from .caching import PAGE_MAX_AGE, make_cacheable
-from .listings import SearchError, find_listing, locate, parse_filters, public_snapshot, search_listings
+from .search import SearchError, locate_origin, parse_filters, search_listings
+from .snapshot import find_listing, public_snapshot
 from .not_listed import not_listed
 from .regions import REGION_NAMES
 
@@ -83,7 +84,7 @@ def _map_settings(region: str, near: str) -> dict:
     """What the map's script reads from data attributes: no inline script, so a strict CSP can hold."""
     if region and region not in REGION_NAMES:
         raise SearchError("region", "Choose one of the NHS England regions.")
-    centre = locate(near) if near else None
+    centre = locate_origin(near) if near else None
     args = {k: v for k, v in (("region", region), ("near", near)) if v}
     return {"geojson_url": url_for("registry_api.surgeries_geojson", **args),
             "tile_url": current_app.config["MAP_TILE_URL"],
