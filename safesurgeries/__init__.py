@@ -96,6 +96,18 @@ def register_errorhandlers(app: Flask) -> None:
             error=ServiceUnavailable(), message=message)
         return page, 503, headers
 
+    @app.after_request  # registered last, so it runs before the other after_request hooks
+    def end_the_requests_transaction(response):
+        """End the transaction here, where a connection lost since the view's last query can still be answered
+        with the 503 page: Flask-SQLAlchemy's own clean-up runs after the response is made, where it is a bare
+        500. A view that committed has no transaction left, so this costs it nothing; a lost connection is
+        invalidated by SQLAlchemy, so the next request gets a fresh one."""
+        try:
+            db.session.rollback()
+        except (sa_exc.OperationalError, sa_exc.InterfaceError) as error:
+            return app.make_response(database_unavailable(error))
+        return response
+
     @app.errorhandler(CSRFError)
     def csrf_error(error: CSRFError):
         message = "Your form expired or was sent from another site. Go back, reload the page and try again."
