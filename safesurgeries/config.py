@@ -56,7 +56,7 @@ SETTINGS = (
     Setting("LIMIT_PLEDGE_SUBMIT", "30 per hour", "Most pledges one address may submit (a Flask-Limiter limit, e.g. `30 per hour` or `5/minute;30/hour`)."),
     Setting("LIMIT_PLEDGE_RECIPIENT", "5 per day", "Most pledge confirmation e-mails to one contact e-mail address, whoever sends them (only pledges stored count)."),
     Setting("LIMIT_PLEDGE_LINKS", "60 per hour", "Most uses of the e-mailed confirm, withdraw, reconfirm and resend links from one address."),
-    Setting("LIMIT_STAFF_SIGN_IN", "30 per hour", "Most staff sign-in attempts from one address (on top of the 5-failure lock per account)."),
+    Setting("LIMIT_STAFF_SIGN_IN", "30 per hour", "Most staff sign-in attempts from one address (on top of the growing wait after 3 failures for one account from one address)."),
     Setting("LIMIT_TOOLKIT_API", "20 per minute", "Most toolkit PDFs one address may ask the API (POST /api/v1/toolkits) for."),
     Setting("LIMIT_TOOLKIT_DOWNLOAD", "20 per minute", "Most toolkit PDFs one address may download through the web form (POST /toolkit/download)."),
     Setting("LIMIT_TOOLKIT_PREVIEW", "30 per minute", "Most toolkit previews one address may ask the web form (POST /toolkit/preview) for."),
