@@ -58,7 +58,8 @@ def start_server(instance: Path, port: int, extra_env: dict | None = None) -> su
     # Every client comes from 127.0.0.1, so the per-address rate limits would answer 429 to most of them:
     # the benchmark measures capacity, not the limits (tests/test_rate_limits.py checks those).
     unlimited = {f"SAFESURGERIES_LIMIT_{name}": "1000000 per minute"
-                 for name in ("PLEDGE_SUBMIT", "PLEDGE_LINKS", "STAFF_SIGN_IN", "TOOLKIT_API", "TOOLKIT_DOWNLOAD")}
+                 for name in ("PLEDGE_SUBMIT", "PLEDGE_RECIPIENT", "PLEDGE_LINKS", "STAFF_SIGN_IN", "TOOLKIT_API",
+                              "TOOLKIT_DOWNLOAD", "TOOLKIT_PREVIEW")}
     env = {**os.environ, **unlimited, "SAFESURGERIES_INSTANCE_PATH": str(instance), **(extra_env or {})}
     return subprocess.Popen([str(ROOT / ".venv" / "bin" / "gunicorn"), "-c", str(ROOT / "gunicorn.conf.py"),
                              "--bind", f"{HOST}:{port}", "--log-level", "warning"],

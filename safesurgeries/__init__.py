@@ -9,6 +9,7 @@ from .config import load_config
 from .extensions import csrf, db, migrate
 from .paths import MIGRATIONS
 from .public_urls import external_url
+from .security import bodies
 
 
 def create_app(test_config: dict | None = None) -> Flask:
@@ -32,6 +33,8 @@ def create_app(test_config: dict | None = None) -> Flask:
 def register_extensions(app: Flask) -> None:
     db.init_app(app)
     migrate.init_app(app, db, directory=str(MIGRATIONS))
+    # Before CSRFProtect's check: a body that is not a web form gets its own plain 415, not "your form expired".
+    bodies.init_app(app)
     csrf.init_app(app)
 
 
@@ -95,6 +98,18 @@ def register_errorhandlers(app: Flask) -> None:
         page = app.jinja_env.get_template("error.html").render(
             error=ServiceUnavailable(), message=message)
         return page, 503, headers
+
+    @app.after_request  # registered last, so it runs before the app's other after_request hooks
+    def end_the_requests_transaction(response):
+        """End the transaction here, where a connection lost since the view's last query can still be answered
+        with the 503 page: Flask-SQLAlchemy's own clean-up runs after the response is made, where it is a bare
+        500. A view that committed has no transaction left, so this costs it nothing; a lost connection is
+        invalidated by SQLAlchemy, so the next request gets a fresh one."""
+        try:
+            db.session.rollback()
+        except (sa_exc.OperationalError, sa_exc.InterfaceError) as error:
+            return app.make_response(database_unavailable(error))
+        return response
 
     @app.errorhandler(CSRFError)
     def csrf_error(error: CSRFError):

@@ -100,8 +100,8 @@ settings.load_profile("safesurgeries")
 # Limits far above what any test sends, so tests that pledge or sign in many times are not throttled;
 # tests of the rate limits themselves set their own small limits.
 UNTHROTTLED = {name: "100000 per hour" for name in
-               ("LIMIT_PLEDGE_SUBMIT", "LIMIT_PLEDGE_LINKS", "LIMIT_STAFF_SIGN_IN", "LIMIT_TOOLKIT_API",
-                "LIMIT_TOOLKIT_DOWNLOAD")}
+               ("LIMIT_PLEDGE_SUBMIT", "LIMIT_PLEDGE_RECIPIENT", "LIMIT_PLEDGE_LINKS", "LIMIT_STAFF_SIGN_IN",
+                "LIMIT_TOOLKIT_API", "LIMIT_TOOLKIT_DOWNLOAD", "LIMIT_TOOLKIT_PREVIEW")}
 
 DATABASES = ["sqlite"] + (["postgresql"] if os.environ.get("TEST_DATABASE_URL") else [])
 

@@ -49,3 +49,22 @@ def test_the_json_api_takes_no_cookies(app, client):
         response = client.open(url, method=method, json={})
         assert response.status_code < 500, url
         assert "Set-Cookie" not in response.headers, f"{method} {url} set a cookie"
+
+
+def test_a_body_that_is_not_a_web_form_gets_415_before_the_csrf_check(app, client):
+    """JSON (or XML, or plain text) sent to a form route is told to send a web form, not that its form expired."""
+    checked = 0
+    for rule, url, method in routes(app, STATE_CHANGING):
+        if url.startswith("/api/"):
+            continue
+        for body, kind in (('{"email": "x@example.org"}', "application/json"), ("<pledge/>", "application/xml"),
+                           ("email=x@example.org", "text/plain")):
+            response = client.open(url, method=method, data=body, headers={"Content-Type": kind})
+            assert response.status_code == 415, f"{method} {url} ({kind}): {response.status_code}"
+            assert b"Send the form as a web form" in response.data and response.mimetype == "text/html"
+        checked += 1
+    assert checked >= 15
+    # A web form without its token is still the CSRF check's to refuse (the test above walks every route).
+    response = client.post("/pledge/check", data={"practice_name": "x"},
+                           content_type="multipart/form-data")
+    assert response.status_code == 400 and CSRF_MESSAGE in response.data

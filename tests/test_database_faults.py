@@ -140,3 +140,49 @@ def test_connections_killed_by_a_postgresql_restart_are_replaced_without_an_erro
     assert submit_pledge(client).status_code == 303
     with app.app_context():
         db.engine.dispose()
+
+
+def terminate_the_requests_connection(admin: sa.Engine) -> None:
+    """End this request's own PostgreSQL backend from a second connection, as pg_terminate_backend or a failover
+    does, and wait until it is gone (the timeout is only a bound: the assert fails if it was not reached)."""
+    pid = db.session.scalar(sa.text("SELECT pg_backend_pid()"))
+    with admin.begin() as connection:
+        assert connection.scalar(sa.text("SELECT pg_terminate_backend(:pid, 60000)"), {"pid": pid})
+
+
+@pytest.mark.parametrize("moment", ["before the view", "after the view"])
+def test_a_connection_lost_in_a_request_gives_503_and_the_next_request_works(tmp_path, monkeypatch,
+                                                                            postcode_index_file, postgres, moment):
+    """Killed before the view's queries, the view fails; killed after them, the request's transaction can no
+    longer be ended (this used to raise in Flask-SQLAlchemy's teardown, after every handler: a bare 500)."""
+    app = make_app(tmp_path, monkeypatch, postcode_index_file, postgres)
+    import_sample(app.test_cli_runner())
+    admin = sa.create_engine(sa.make_url(postgres).set(query={}))
+    armed = []
+
+    if moment == "before the view":
+        @app.before_request
+        def kill_before():
+            if armed:
+                terminate_the_requests_connection(admin)
+    else:
+        @app.after_request  # registered last, so it runs before the app's own after_request hooks
+        def kill_after(response):
+            if armed:
+                terminate_the_requests_connection(admin)
+            return response
+
+    client = app.test_client()
+    try:
+        for path, assert_try_again in (("/surgeries", assert_try_again_page),
+                                       ("/api/v1/practices?q=A81", assert_try_again_json)):
+            armed[:] = [True]
+            assert_try_again(client.get(path))
+            armed[:] = []
+            assert client.get(path).status_code == 200  # the dead connection was discarded, not reused
+        assert submit_pledge(client).status_code == 303
+        assert rows(app, Pledge) == 1
+    finally:
+        admin.dispose()
+        with app.app_context():
+            db.engine.dispose()

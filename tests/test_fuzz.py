@@ -22,7 +22,7 @@ ON_EVERY_DATABASE = True
 SKIPPED = {"staff.logout"}
 # Files: a path of their own is only ever a 404.
 SKIPPED_GETS = {"static", "registry.map_asset"}
-# A failed sign-in is meant to be remembered (the lock after repeated failures).
+# A failed sign-in is meant to be remembered (the slow-down after repeated failures).
 MAY_WRITE_WHEN_REFUSED = {"staff.login": {"sign_in_throttle", "audit_log"}}
 
 

@@ -1,4 +1,5 @@
-"""Rate limits on pledging, the e-mailed links, staff sign-in and the toolkit API: 429, Retry-After, a message.
+"""Rate limits on pledging (per sender and per recipient), the e-mailed links, staff sign-in and the toolkit:
+429, Retry-After, a message.
 
 Each test builds an app with small limits of its own (the shared `app` fixture sets limits no test reaches).
 """
@@ -13,6 +14,7 @@ from conftest import UNTHROTTLED
 from pledging import PLEDGE, csrf, import_sample
 from safesurgeries import create_app
 from safesurgeries.extensions import db
+from safesurgeries.mail.models import OutboxMessage
 from safesurgeries.pledges.models import Pledge
 
 REDIS_URL = "redis://127.0.0.1:6379/9"  # a database number of the tests' own
@@ -73,6 +75,33 @@ def test_a_throttled_pledge_is_not_stored(make_app):
         assert db.session.scalar(db.select(db.func.count()).select_from(Pledge)) == 1
 
 
+def test_pledge_emails_to_one_recipient_are_limited_whoever_sends_them(make_app):
+    """The pledge form e-mails text its sender chose to the address typed: a few a day to one inbox, from any
+    number of senders; a form with mistakes costs nothing, and a refused pledge stores nothing."""
+    app = make_app(LIMIT_PLEDGE_RECIPIENT="2 per day")
+    import_sample(app.test_cli_runner())
+    client = app.test_client()
+
+    def submit(sender: str, contact_email: str, **changes):
+        token = csrf(client.get("/pledge").data)
+        return client.post("/pledge/submit", data={**PLEDGE, "contact_email": contact_email, **changes,
+                                                   "csrf_token": token}, environ_base={"REMOTE_ADDR": sender})
+
+    assert submit("203.0.113.1", "amina.yusuf@nhs.net", consent_public="").status_code == 422  # not counted
+    assert submit("203.0.113.2", "amina.yusuf@nhs.net").status_code == 303
+    assert submit("203.0.113.3", " Amina.Yusuf+again@NHS.net ").status_code == 303  # the same inbox
+    refused = submit("203.0.113.4", "AMINA.YUSUF@nhs.net")
+    assert refused.status_code == 429 and refused.mimetype == "text/html"
+    assert 0 < int(refused.headers["Retry-After"]) <= 24 * 3600 + 60  # the day's window, to the second or so
+    text = " ".join(refused.get_data(as_text=True).split())
+    assert "Too many pledges have been made with this contact e-mail address recently" in text
+    assert "Nothing was saved. Try again in about 24 hours" in text
+    with app.app_context():
+        assert db.session.scalar(db.select(db.func.count()).select_from(Pledge)) == 2
+        assert db.session.scalar(db.select(db.func.count()).select_from(OutboxMessage)) == 2
+    assert submit("203.0.113.4", "another.manager@nhs.net").status_code == 303  # other inboxes are not held up
+
+
 def test_the_emailed_links_share_one_limit(make_app):
     client = make_app(LIMIT_PLEDGE_LINKS="2 per hour").test_client()
     assert client.get("/pledge/confirm/bad-token").status_code == 400
@@ -97,6 +126,13 @@ def test_the_forms_pdf_download_is_limited_with_a_page(make_app):
     token = csrf(client.get("/toolkit").data)
     assert client.post("/toolkit/download", data={"csrf_token": token}).status_code == 422  # counted, no PDF made
     assert_throttled_page(client.post("/toolkit/download", data={"csrf_token": token}))
+
+
+def test_the_toolkit_preview_is_limited_with_a_page(make_app):
+    client = make_app(LIMIT_TOOLKIT_PREVIEW="1 per hour").test_client()
+    token = csrf(client.get("/toolkit").data)
+    assert client.post("/toolkit/preview", data={"csrf_token": token}).status_code == 422  # counted
+    assert_throttled_page(client.post("/toolkit/preview", data={"csrf_token": token}))
 
 
 def test_a_bad_limit_setting_stops_the_app_at_start_up(tmp_path, monkeypatch):

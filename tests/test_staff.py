@@ -1,4 +1,4 @@
-"""Staff: accounts, sign-in and lockout, who may open which page, the moderation queue and its decisions."""
+"""Staff: accounts, sign-in and its slow-down, who may open which page, the moderation queue and its decisions."""
 
 import threading
 
@@ -76,16 +76,118 @@ def test_sign_out_ends_the_session_even_for_a_copied_cookie(staffed, client):
     assert copy.get("/staff/pledges").status_code == 302
 
 
+ATTACKER, OWNER = "203.0.113.66", "198.51.100.7"  # two client addresses (documentation ranges)
+WRONG = "not the password at all"
+SLOWED = "the next try from here is accepted after"
+
+
+def sign_in_from(client, address: str, email: str, password: str = "correct horse battery staple"):
+    """A sign-in as sign_in() does it, from a client address of the test's choosing."""
+    token = csrf(client.get("/staff/login", environ_base={"REMOTE_ADDR": address}).data)
+    return client.post("/staff/login", data={"email": email, "password": password, "csrf_token": token},
+                       environ_base={"REMOTE_ADDR": address})
+
+
+def page_text(response) -> str:
+    return " ".join(BeautifulSoup(response.data, "html.parser").get_text(" ").split())
+
+
+def throttle_row(app, email: str, address: str):
+    from safesurgeries.staff.models import SignInThrottle
+    with app.app_context():
+        row = db.session.get(SignInThrottle, (email, address))
+        return None if row is None else (row.failures, row.last_failure_at, row.wait_until)
+
+
+def set_throttle(app, email: str, address: str, **values):
+    """Time passing, without waiting for it: change the stored throttle as the clock would make it."""
+    from safesurgeries.staff.models import SignInThrottle
+    with app.app_context():
+        row = db.session.get(SignInThrottle, (email, address))
+        for name, value in values.items():
+            setattr(row, name, value)
+        db.session.commit()
+
+
+def ago(**delta):
+    import datetime as dt
+    return dt.datetime.now(dt.timezone.utc) - dt.timedelta(**delta)
+
+
 @pytest.mark.parametrize("email", ["rita.reviewer@dotw.example", "nobody@dotw.example"])
-def test_five_failures_lock_the_address_for_15_minutes_whether_or_not_it_has_an_account(staffed, client, email):
+def test_wrong_passwords_slow_down_only_the_place_they_come_from_not_the_owner_elsewhere(staffed, email):
+    """An outsider cannot keep an account locked: their failures make them wait; the owner elsewhere signs in.
+    The answers are the same whether or not the e-mail address has an account."""
+    attacker, owner = staffed.test_client(), staffed.test_client()
+    for _ in range(3):
+        response = sign_in_from(attacker, ATTACKER, email, WRONG)
+        assert response.status_code == 401 and SLOWED not in page_text(response)
+    response = sign_in_from(attacker, ATTACKER, email, WRONG)
+    text = page_text(response)
+    assert response.status_code == 401 and "The e-mail address or password is not right." in text
+    assert SLOWED in text and "UTC (in 30 seconds)" in text and "An administrator can clear this sooner" in text
+    # Even the right password is not checked from there until the wait has passed, and the page says until when.
+    refused = sign_in_from(attacker, ATTACKER, email)
+    assert refused.status_code == 429 and 1 <= int(refused.headers["Retry-After"]) <= 30
+    assert SLOWED in page_text(refused) and "not right" not in page_text(refused)
+    if email.startswith("rita"):  # the owner, from anywhere else, is not held up
+        assert sign_in_from(owner, OWNER, email).status_code == 303
+        assert owner.get("/staff/pledges").status_code == 200
+    else:
+        assert sign_in_from(owner, OWNER, email, WRONG).status_code == 401
+
+
+def test_the_wait_grows_with_each_failure_passes_and_is_forgotten(staffed):
+    email = "rita.reviewer@dotw.example"
+    client = staffed.test_client()
     for _ in range(4):
-        response = sign_in(client, email, "wrong password!!")
-        assert b"is not right" in response.data
-    response = sign_in(client, email, "wrong password!!")
-    assert b"locked for 15 minutes" in response.data
-    # Now even the right password is refused, and the message is the same for a real or unknown address.
-    response = sign_in(client, email)
-    assert b"locked for 15 minutes" in response.data and response.status_code == 401
+        sign_in_from(client, ATTACKER, email, WRONG)
+    failures, failed_at, wait_until = throttle_row(staffed, email, ATTACKER)
+    assert failures == 4 and (wait_until - failed_at).total_seconds() == 30
+
+    set_throttle(staffed, email, ATTACKER, wait_until=ago(seconds=1))  # the 30 seconds have passed
+    response = sign_in_from(client, ATTACKER, email, WRONG)
+    assert response.status_code == 401 and "(in 60 seconds)" in page_text(response)
+    failures, failed_at, wait_until = throttle_row(staffed, email, ATTACKER)
+    assert failures == 5 and (wait_until - failed_at).total_seconds() == 60  # doubled
+
+    set_throttle(staffed, email, ATTACKER, failures=30, wait_until=ago(seconds=1))
+    response = sign_in_from(client, ATTACKER, email, WRONG)
+    assert "(in 15 minutes)" in page_text(response)  # the longest wait, however many failures
+
+    set_throttle(staffed, email, ATTACKER, last_failure_at=ago(days=2), wait_until=ago(days=2))
+    response = sign_in_from(client, ATTACKER, email, WRONG)  # a day without failures: counted afresh
+    assert response.status_code == 401 and SLOWED not in page_text(response)
+    assert throttle_row(staffed, email, ATTACKER)[0] == 1
+
+    assert sign_in_from(client, ATTACKER, email).status_code == 303
+    assert throttle_row(staffed, email, ATTACKER) is None  # a sign-in clears the count for that place
+
+
+def test_an_admin_clears_an_accounts_sign_in_wait_and_it_is_audited(staffed):
+    email = "rita.reviewer@dotw.example"
+    attacker = staffed.test_client()
+    for _ in range(4):
+        sign_in_from(attacker, ATTACKER, email, WRONG)
+    admin = staffed.test_client()
+    sign_in(admin, "adam.admin@dotw.example")
+    users = admin.get("/staff/users")
+    assert "Slowed down after failed sign-ins from 1 place" in page_text(users)
+    from safesurgeries.staff.models import StaffUser
+    with staffed.app_context():
+        rita = db.session.scalars(db.select(StaffUser.id).where(StaffUser.email == email)).one()
+    response = admin.post(f"/staff/users/{rita}/sign-in-throttle", data={"csrf_token": csrf(users.data)})
+    assert response.status_code == 303
+    text = page_text(admin.get("/staff/users"))
+    assert f"Sign-in tries for {email} are no longer slowed down." in text and "Slowed down after" not in text
+    assert sign_in_from(staffed.test_client(), ATTACKER, email).status_code == 303  # at once, from there too
+    with staffed.app_context():
+        entries = db.session.scalars(db.select(AuditEntry).where(AuditEntry.action.startswith("staff.sign_in_"))
+                                     .order_by(AuditEntry.id)).all()
+        assert [(e.action, e.actor, e.subject_id) for e in entries] == [
+            ("staff.sign_in_slowed", "system", rita),
+            ("staff.sign_in_throttle_cleared", "staff:adam.admin@dotw.example", rita)]
+        assert entries[1].detail == {"places": 1}
 
 
 def test_sign_in_never_redirects_to_another_site(staffed, client):

@@ -7,11 +7,17 @@ from werkzeug.routing import IntegerConverter
 STATE_CHANGING = {"POST", "PUT", "PATCH", "DELETE"}
 
 
+FORM_TYPES = {"application/x-www-form-urlencoded", "multipart/form-data"}
+
+
 def forms_take_form_bodies() -> None:
-    """Flask-WTF would read a JSON body as form data, and a JSON list or number then breaks it: refuse plainly."""
-    if request.method in STATE_CHANGING and not request.path.startswith("/api/") and request.is_json:
+    """Flask-WTF would read a JSON body as form data, and a JSON list or number then breaks it: refuse any body
+    that is not a web form plainly, before the CSRF check (which would call it an expired form)."""
+    if (request.method in STATE_CHANGING and not request.path.startswith("/api/")
+            and request.mimetype and request.mimetype not in FORM_TYPES):
         abort(415, description="Send the form as a web form (application/x-www-form-urlencoded or "
-                               "multipart/form-data), not JSON. The JSON API is under /api/v1/.")
+                               f"multipart/form-data), not JSON or other data (this was {request.mimetype[:100]}). "
+                               "The JSON API is under /api/v1/.")
 
 
 def no_nul_characters() -> None:
@@ -34,6 +40,6 @@ class DatabaseIntegerConverter(IntegerConverter):
 
 
 def init_app(app: Flask) -> None:
+    """Called by create_app before CSRFProtect is set up, so that these run before its check."""
     app.before_request(no_nul_characters)
-    # Runs after CSRFProtect's check (registered first): either refusal is a clear 4xx.
     app.before_request(forms_take_form_bodies)

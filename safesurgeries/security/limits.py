@@ -1,4 +1,4 @@
-"""Rate limits (Flask-Limiter) on the routes worth abusing: pledging, the e-mailed links, sign-in, the toolkit PDFs.
+"""Rate limits (Flask-Limiter) on the routes worth abusing: pledging, the e-mailed links, sign-in, the toolkit.
 
 Counts live in memory by default (one process), or in Redis when SAFESURGERIES_REDIS_URL is set, so that
 every worker and server shares them. Each app gets its own Limiter: the extension keeps its storage and
@@ -22,7 +22,15 @@ LIMITED_ROUTES = {
     "toolkit_api.create_toolkit": ("LIMIT_TOOLKIT_API", ["POST"], "toolkit-api"),
     # The form's download renders the same PDF, as costly as the API's.
     "toolkit.download": ("LIMIT_TOOLKIT_DOWNLOAD", ["POST"], "toolkit-download"),
+    # The preview lays out every chosen language's pages as HTML: cheaper than a PDF, not free.
+    "toolkit.preview": ("LIMIT_TOOLKIT_PREVIEW", ["POST"], "toolkit-preview"),
 }
+PER_ADDRESS_MESSAGE = "Too many requests from your address in a short time. Try again in {wait}."
+# Counted per recipient, not per sender: the pledge form e-mails text its sender chose to the address typed.
+PER_RECIPIENT_MESSAGE = ("Too many pledges have been made with this contact e-mail address recently, so we are not "
+                         "sending it another confirmation e-mail yet (this stops the form being used to fill "
+                         "someone's inbox). Nothing was saved. Try again in {wait}, or use another work e-mail "
+                         "address.")
 
 
 def _limit_from(setting: str):
@@ -41,8 +49,21 @@ def init_app(app: Flask) -> None:
     for endpoint, (setting, methods, scope) in LIMITED_ROUTES.items():
         view = app.view_functions[endpoint]
         app.view_functions[endpoint] = limiter.shared_limit(_limit_from(setting), scope=scope, methods=methods)(view)
+    # Checked before the pledge is stored; counted only once it was (a 303), so a form with mistakes costs nothing.
+    app.view_functions["pledges.submit"] = limiter.limit(
+        _limit_from("LIMIT_PLEDGE_RECIPIENT"), key_func=pledge_recipient, scope="pledge-recipient", methods=["POST"],
+        deduct_when=lambda response: response.status_code == 303, error_message=PER_RECIPIENT_MESSAGE,
+    )(app.view_functions["pledges.submit"])
     app.extensions["safesurgeries_limiter"] = limiter
     app.register_error_handler(RateLimitExceeded, too_many_requests)
+
+
+def pledge_recipient() -> str:
+    """The pledge's contact e-mail address as one inbox: case, spaces and a +tag (name+1@ and name+2@ reach the
+    same inbox at most providers) make no new address. Empty (no limit applies) when none was typed."""
+    address = request.form.get("contact_email", "").strip().lower()[:254]
+    local, at, domain = address.rpartition("@")
+    return f"{local.split('+', 1)[0]}@{domain}" if at else address
 
 
 def retry_after_seconds() -> int:
@@ -56,8 +77,13 @@ def retry_after_seconds() -> int:
 def too_many_requests(error: RateLimitExceeded):
     """429 with Retry-After and a message that says when to try again: JSON for the API, a page for forms."""
     seconds = retry_after_seconds()
-    wait = f"{seconds} seconds" if seconds < 120 else f"{math.ceil(seconds / 60)} minutes"
-    message = f"Too many requests from your address in a short time. Try again in {wait}."
+    if seconds < 120:
+        wait = f"{seconds} seconds"
+    elif seconds < 120 * 60:
+        wait = f"{math.ceil(seconds / 60)} minutes"
+    else:
+        wait = f"about {round(seconds / 3600)} hours"
+    message = (error.limit.error_message or PER_ADDRESS_MESSAGE).format(wait=wait)
     if request.path.startswith("/api/"):
         response = jsonify(error="Too Many Requests", message=message, retry_after=seconds)
     else:

@@ -9,7 +9,7 @@ from ..pledges import lifecycle
 from ..pledges.models import Listing
 from . import admin
 from .access import admin_required
-from .accounts import AccountError, create_staff
+from .accounts import AccountError, clear_sign_in_throttle, create_staff, slowed_sign_ins
 from .forms import ListingForm, StaffForm, UnlistForm
 from .models import StaffRole, StaffUser
 from .views import bp
@@ -70,7 +70,8 @@ def users():
     elif form.errors:
         status = 422
     accounts = db.session.scalars(db.select(StaffUser).order_by(StaffUser.email)).all()
-    return render_template("staff/users.html", accounts=accounts, form=form, roles=list(StaffRole)), status
+    return render_template("staff/users.html", accounts=accounts, form=form, roles=list(StaffRole),
+                           slowed=slowed_sign_ins()), status
 
 
 @bp.post("/users/<int:user_id>")
@@ -94,6 +95,16 @@ def change_user(user_id: int):
         flash(str(error), "error")
     else:
         flash(f"Saved {user.email}.", "success")
+    return redirect(url_for("staff.users"), 303)
+
+
+@bp.post("/users/<int:user_id>/sign-in-throttle")
+@admin_required
+def clear_throttle(user_id: int):
+    """Let the account's owner (and anyone else) try its password again at once, from every place."""
+    user = db.get_or_404(StaffUser, user_id, description=f"There is no staff account #{user_id}.")
+    clear_sign_in_throttle(user, current_user._get_current_object())
+    flash(f"Sign-in tries for {user.email} are no longer slowed down.", "success")
     return redirect(url_for("staff.users"), 303)
 
 

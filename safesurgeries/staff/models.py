@@ -44,10 +44,13 @@ class StaffUser(UserMixin, db.Model):
 
 
 class SignInThrottle(db.Model):
-    """Failed sign-ins per e-mail address typed, whether or not an account has it (so locking reveals nothing)."""
+    """Failed sign-ins for one e-mail address typed (whether or not an account has it, so the answer reveals
+    nothing) from one client address: failures slow down only the place they come from, never the owner elsewhere."""
 
     __tablename__ = "sign_in_throttle"
 
     email: Mapped[str] = mapped_column(String(254), primary_key=True)
-    failures: Mapped[int] = mapped_column(default=0)
-    locked_until: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+    address: Mapped[str] = mapped_column(String(45), primary_key=True)  # the client's IP (IPv6: at most 45)
+    failures: Mapped[int] = mapped_column(default=0)  # wrong passwords in a row from there
+    last_failure_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    wait_until: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))  # no try from there before

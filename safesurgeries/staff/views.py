@@ -1,5 +1,7 @@
 """Staff pages: sign-in and sign-out, the moderation queue, and a pledge with its checks and decisions."""
 
+import math
+
 from flask import Blueprint, abort, flash, redirect, render_template, request, session, url_for
 from flask_login import current_user, login_required, login_user, logout_user
 
@@ -21,18 +23,23 @@ def login():
     form = SignInForm()
     message = None
     if form.validate_on_submit():
-        result = sign_in(form.email.data, form.password.data)
+        result = sign_in(form.email.data, form.password.data, request.remote_addr)
         if result.user is not None:
             session.clear()  # a fresh session at sign-in
             session.permanent = True  # so that it expires after STAFF_SESSION_MINUTES without a request
             login_user(result.user)
             return redirect(_safe_next() or url_for("staff.queue"), 303)
-        if result.locked_until is not None:
-            message = ("Too many failed sign-ins for this address. It is locked for 15 minutes: "
-                       f"try again after {result.locked_until:%H:%M} UTC.")
-        else:
-            message = "The e-mail address or password is not right."
-        return render_template("staff/login.html", form=form, message=message), 401
+        wrong = "The e-mail address or password is not right."
+        if result.wait_until is None:
+            return render_template("staff/login.html", form=form, message=wrong), 401
+        seconds = max(1, math.ceil(result.wait.total_seconds()))
+        wait = f"{seconds} seconds" if seconds < 120 else f"{math.ceil(seconds / 60)} minutes"
+        slowed = ("There have been too many failed sign-ins for this e-mail address from your connection, so to "
+                  "slow down password guessing the next try from here is accepted after "
+                  f"{result.wait_until:%H:%M:%S} UTC (in {wait}). An administrator can clear this sooner.")
+        if result.too_soon:  # the password was not checked: a 429, as for any other limit
+            return render_template("staff/login.html", form=form, message=slowed), 429, {"Retry-After": str(seconds)}
+        return render_template("staff/login.html", form=form, message=f"{wrong} {slowed}"), 401
     return render_template("staff/login.html", form=form, message=message), (422 if form.errors else 200)
 
 
