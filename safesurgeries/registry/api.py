@@ -3,6 +3,7 @@
 from flask import Blueprint, Response, jsonify, request
 
 from .caching import API_MAX_AGE, make_cacheable
+from .changes import parse_changed_since
 from .listings import SearchError, parse_filters
 from .opendata import export
 from .openapi import openapi_document
@@ -18,7 +19,8 @@ def bad_filter(error: SearchError):
 
 
 def _export(fmt: str) -> Response:
-    body, etag = export(fmt, parse_filters(request.args, with_limit=True))
+    filters = parse_filters(request.args, with_limit=True)
+    body, etag = export(fmt, filters, parse_changed_since(request.args.get("changed_since")))
     response = Response(body, content_type=MIMETYPES[fmt])
     response.set_etag(etag)
     if fmt == "csv":

@@ -46,7 +46,19 @@ FILTERS = [
     _query("nation", "Only listings in this UK nation.", {"type": "string", "enum": list(nations.ALL)}),
     _query("limit", "At most this many results (the first ones in the list's order).",
            {"type": "integer", "minimum": 1, "maximum": MAX_LIMIT}),
+    _query("changed_since", "Only listings added or changed at or after this moment (ISO 8601; UTC unless an "
+                            "offset is given), and every listing removed since then, as tombstones in `removed` "
+                            "(CSV: rows with status `removed`). Ask next time with the answer's `as_of`.",
+           {"type": "string", "format": "date-time", "example": "2026-01-31T09:00:00Z"}),
 ]
+CHANGES = {
+    "changed_since": {"type": "string", "format": "date-time", "description": "Only with `changed_since`: as asked."},
+    "as_of": {"type": "string", "format": "date-time",
+              "description": "Only with `changed_since`: when this answer was taken; the next `changed_since`."},
+    "removed": {"type": "array", "items": {"$ref": "#/components/schemas/Removal"},
+                "description": "Only with `changed_since`: listings that left the list since then."},
+}
+
 
 SCHEMAS = {
     "Error": {"type": "object", "required": ["error", "message"],
@@ -73,11 +85,11 @@ SCHEMAS = {
                                    "total": {"type": "integer", "description": "How many match, before `limit`."},
                                    "demo": {"type": "boolean",
                                             "description": "True while demo data (not real Safe Surgeries) is loaded."},
-                                   "notice": NOTICE}},
+                                   "notice": NOTICE, **CHANGES}},
     "SurgeryCollection": {
         "type": "object", "required": ["type", "features", "count", "demo"],
         "properties": {"type": {"type": "string", "enum": ["FeatureCollection"]}, "count": {"type": "integer"},
-                       "demo": {"type": "boolean"}, "notice": NOTICE,
+                       "demo": {"type": "boolean"}, "notice": NOTICE, **CHANGES,
                        "features": {"type": "array", "items": {
                            "type": "object", "required": ["type", "geometry", "properties"],
                            "properties": {"type": {"type": "string", "enum": ["Feature"]},
@@ -87,6 +99,10 @@ SCHEMAS = {
                                                                       "coordinates": {"type": "array",
                                                                                       "items": {"type": "number"}}}},
                                           "properties": _ref("Surgery")}}}}},
+    "Removal": {"type": "object", "required": ["ods_code", "removed_at"],
+                "description": "A tombstone: the practice's listing was withdrawn or taken down. Nothing else is "
+                               "kept public about it.",
+                "properties": {"ods_code": {"type": "string"}, "removed_at": {"type": "string", "format": "date-time"}}},
     "Practice": {"type": "object",
                  "required": ["ods_code", "name", "address_lines", "postcode", "region", "nation", "latitude",
                               "longitude", "phone", "status", "written_name", "written_address_lines"],
@@ -144,7 +160,8 @@ BAD_FILTER = _error("A filter is not right; `parameter` names it.")
 def _listing_export(summary: str, content_type: str, schema: dict | None) -> dict:
     ok = ({"description": "The matching listings.", "content": {content_type: {"schema": schema}}} if schema
           else {"description": "The matching listings: UTF-8 with a byte order mark, CRLF line ends, a header row "
-                               "and a `demo` column (yes while demo data is loaded).",
+                               "and a `demo` column (yes while demo data is loaded). With `changed_since`, also "
+                               "`status` (listed or removed) and `removed_at` columns.",
                 "content": {content_type: {"schema": {"type": "string"}}}})
     return {"get": {"summary": summary, "parameters": FILTERS,
                     "responses": {"200": ok, "304": NOT_MODIFIED, "400": BAD_FILTER}}}
