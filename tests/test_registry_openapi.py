@@ -1,6 +1,9 @@
-"""The OpenAPI document is the API: every path, method and status it lists is called, and the answer checked."""
+"""The OpenAPI document is the API: it is valid OpenAPI (openapi-spec-validator, as any client's tooling would
+check it), and every path, method and status it lists is called, and the answer checked."""
 
 import pytest
+import sqlalchemy as sa
+from openapi_spec_validator import validate
 
 from conftest import PRACTICE
 from registry_helpers import LONDON, add_listing
@@ -32,35 +35,63 @@ def get(url, **kwargs):
     return lambda client, monkeypatch: client.get(url, **kwargs)
 
 
+def database_gone(url):
+    """The tables renamed away under the app, as when a database is mid-restore: a 503, never a 500."""
+    def call(client, monkeypatch):
+        from safesurgeries.extensions import db
+
+        with client.application.app_context():
+            db.session.execute(sa.text("ALTER TABLE listings RENAME TO listings_gone"))
+            db.session.execute(sa.text("ALTER TABLE practices RENAME TO practices_gone"))
+            db.session.commit()
+        return client.get(url)
+    return call
+
+
+def too_many_toolkits(client, monkeypatch):
+    monkeypatch.setitem(client.application.config, "LIMIT_TOOLKIT_API", "1 per hour")
+    client.post("/api/v1/toolkits", json={"practice_name": ""})
+    return client.post("/api/v1/toolkits", json={"practice_name": ""})
+
+
 # How to make the API give each status the document promises. A status in the document without a
 # recipe here (or a recipe for a status the document does not list) fails the test.
 RECIPES = {
     ("/api/v1/surgeries", "get", "200"): get("/api/v1/surgeries?near=SE1&limit=5"),
     ("/api/v1/surgeries", "get", "304"): not_modified("/api/v1/surgeries"),
     ("/api/v1/surgeries", "get", "400"): get("/api/v1/surgeries?radius_km=far"),
+    ("/api/v1/surgeries", "get", "503"): database_gone("/api/v1/surgeries"),
     ("/api/v1/surgeries.geojson", "get", "200"): get("/api/v1/surgeries.geojson"),
     ("/api/v1/surgeries.geojson", "get", "304"): not_modified("/api/v1/surgeries.geojson?region=Y56"),
     ("/api/v1/surgeries.geojson", "get", "400"): get("/api/v1/surgeries.geojson?region=Y00"),
+    ("/api/v1/surgeries.geojson", "get", "503"): database_gone("/api/v1/surgeries.geojson?changed_since=2020-01-01"),
     ("/api/v1/surgeries.csv", "get", "200"): get("/api/v1/surgeries.csv?q=SE1"),
     ("/api/v1/surgeries.csv", "get", "304"): not_modified("/api/v1/surgeries.csv"),
     ("/api/v1/surgeries.csv", "get", "400"): get("/api/v1/surgeries.csv?near=ZZ9 9ZZ"),
+    ("/api/v1/surgeries.csv", "get", "503"): database_gone("/api/v1/surgeries.csv?q=surgery"),
     ("/api/v1/practices", "get", "200"): get("/api/v1/practices?q=borough"),
     ("/api/v1/practices", "get", "400"): get("/api/v1/practices?q=" + "x" * 101),
+    ("/api/v1/practices", "get", "503"): database_gone("/api/v1/practices?q=borough"),
     ("/api/v1/practices/{ods_code}", "get", "200"): get("/api/v1/practices/A81030"),
+    ("/api/v1/practices/{ods_code}", "get", "400"): get("/api/v1/practices/A81030?x=%00"),
     ("/api/v1/practices/{ods_code}", "get", "404"): get("/api/v1/practices/Z99999"),
+    ("/api/v1/practices/{ods_code}", "get", "503"): database_gone("/api/v1/practices/A81030"),
     ("/api/v1/postcodes/{postcode}", "get", "200"): get("/api/v1/postcodes/sw1a1aa"),
     ("/api/v1/postcodes/{postcode}", "get", "400"): get("/api/v1/postcodes/not-a-postcode"),
     ("/api/v1/postcodes/{postcode}", "get", "404"): get("/api/v1/postcodes/ZZ9 9ZZ"),
     ("/api/v1/postcodes/{postcode}", "get", "503"): postcodes_503,
     ("/api/v1/languages", "get", "200"): get("/api/v1/languages"),
+    ("/api/v1/languages", "get", "400"): get("/api/v1/languages?x=%00"),
     ("/api/v1/toolkits", "post", "200"): lambda client, mp: client.post("/api/v1/toolkits", json={**PRACTICE, "languages": []}),
     ("/api/v1/toolkits", "post", "400"): lambda client, mp: client.post("/api/v1/toolkits", data="nope",
                                                                         content_type="text/plain"),
     ("/api/v1/toolkits", "post", "413"): lambda client, mp: client.post("/api/v1/toolkits", data="x" * 70000,
                                                                         content_type="application/json"),
     ("/api/v1/toolkits", "post", "422"): lambda client, mp: client.post("/api/v1/toolkits", json={"practice_name": ""}),
+    ("/api/v1/toolkits", "post", "429"): too_many_toolkits,
     ("/api/v1/toolkits", "post", "503"): toolkit_503,
     ("/api/v1/openapi.json", "get", "200"): get("/api/v1/openapi.json"),
+    ("/api/v1/openapi.json", "get", "400"): get("/api/v1/openapi.json?q=%00"),
 }
 
 
@@ -120,6 +151,10 @@ def check(document, schema: dict, value, where: str = "$") -> None:
             check(document, schema.get("items", {}), item, f"{where}[{n}]")
 
 
+def test_the_document_is_valid_openapi(document):
+    validate(document)  # raises, saying where, if any part of it is not OpenAPI 3.0
+
+
 def test_every_documented_status_has_a_recipe_and_every_recipe_is_documented(document):
     assert set(operations(document)) == set(RECIPES)
 
@@ -147,3 +182,32 @@ def test_the_api_answers_as_documented(populated, client, document, monkeypatch,
         assert response.data.decode("utf-8-sig").startswith("ods_code,name,")
     elif response.mimetype == "application/pdf":
         assert response.data.startswith(b"%PDF-")
+
+
+EXAMPLE_VALUES = {"<ods_code>": "A81030", "<path:postcode>": "SW1A1AA"}
+
+
+def example_url(rule: str) -> str:
+    for placeholder, value in EXAMPLE_VALUES.items():
+        rule = rule.replace(placeholder, value)
+    return rule
+
+
+def test_other_methods_answer_405_naming_the_allowed_ones(app, client):
+    """RFC 9110: a 405 carries Allow. Every API route, in JSON; and the HTML site, whose handler is the same."""
+    allowed_by_path = {}
+    for rule in app.url_map.iter_rules():
+        if rule.rule.startswith("/api/"):
+            allowed_by_path.setdefault(rule.rule, set()).update(rule.methods)
+    assert allowed_by_path
+    for rule, allowed in allowed_by_path.items():
+        for method in ("TRACE", "DELETE", "PUT", "PATCH", "POST"):
+            if method in allowed:
+                continue
+            response = client.open(example_url(rule), method=method)
+            assert response.status_code == 405, (method, rule, response.status_code)
+            assert set(response.headers["Allow"].split(", ")) == allowed, (method, rule)
+            assert response.get_json()["error"] == "Method Not Allowed"
+    page = client.delete("/")
+    assert page.status_code == 405 and page.mimetype == "text/html"
+    assert set(page.headers["Allow"].split(", ")) == {"GET", "HEAD", "OPTIONS"}
