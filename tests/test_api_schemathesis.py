@@ -60,4 +60,6 @@ def test_every_get_operation_survives_the_fuzzer(schema):
             failures.append(f"{operation.label}: {error}")
     print("\n".join(tested))
     assert not failures, "\n\n".join(failures)
-    assert len(tested) == 7, tested  # every GET in the document (schemathesis leaves out the document's own path)
+    # Every GET in the document (schemathesis leaves out the path it read the document from).
+    documented = {f"GET {path}" for path, item in schema.raw_schema["paths"].items() if "get" in item}
+    assert set(tested) == documented - {"GET /api/v1/openapi.json"}

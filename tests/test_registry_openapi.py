@@ -26,8 +26,9 @@ def postcodes_503(client, monkeypatch):
 
 def not_modified(url):
     def call(client, monkeypatch):
-        etag = client.get(url).headers["ETag"]
-        return client.get(url, headers={"If-None-Match": etag})
+        where = url(client) if callable(url) else url
+        etag = client.get(where).headers["ETag"]
+        return client.get(where, headers={"If-None-Match": etag})
     return call
 
 
@@ -46,6 +47,15 @@ def database_gone(url):
             db.session.commit()
         return client.get(url)
     return call
+
+
+def first_record_url(listing: str):
+    """The URL of the first record a listing page links to (a callable: the data exists only in the test)."""
+    return lambda client: f"{listing}/{client.get(listing).get_json()['contents'][0]['id']}"
+
+
+def first_record(listing: str):
+    return lambda client, monkeypatch: client.get(first_record_url(listing)(client))
 
 
 def too_many_toolkits(client, monkeypatch):
@@ -91,7 +101,31 @@ RECIPES = {
     ("/api/v1/toolkits", "post", "429"): too_many_toolkits,
     ("/api/v1/toolkits", "post", "503"): toolkit_503,
     ("/api/v1/openapi.json", "get", "200"): get("/api/v1/openapi.json"),
+    ("/api/v1/openapi.json", "get", "304"): not_modified("/api/v1/openapi.json"),
     ("/api/v1/openapi.json", "get", "400"): get("/api/v1/openapi.json?q=%00"),
+    ("/api/v1/oruk", "get", "200"): get("/api/v1/oruk"),
+    ("/api/v1/oruk", "get", "304"): not_modified("/api/v1/oruk"),
+    ("/api/v1/oruk", "get", "400"): get("/api/v1/oruk?x=%00"),
+    ("/api/v1/oruk/services", "get", "200"): get("/api/v1/oruk/services"),
+    ("/api/v1/oruk/services", "get", "304"): not_modified("/api/v1/oruk/services?per_page=1"),
+    ("/api/v1/oruk/services", "get", "400"): get("/api/v1/oruk/services?page=0"),
+    ("/api/v1/oruk/services", "get", "503"): database_gone("/api/v1/oruk/services"),
+    ("/api/v1/oruk/services/{id}", "get", "200"): first_record("/api/v1/oruk/services"),
+    ("/api/v1/oruk/services/{id}", "get", "304"): not_modified(first_record_url("/api/v1/oruk/services")),
+    ("/api/v1/oruk/services/{id}", "get", "400"): get("/api/v1/oruk/services/x%00"),
+    ("/api/v1/oruk/services/{id}", "get", "404"): get("/api/v1/oruk/services/00000000-0000-0000-0000-000000000000"),
+    ("/api/v1/oruk/services/{id}", "get", "503"): database_gone("/api/v1/oruk/services/00000000-0000-0000-0000-000000000000"),
+    ("/api/v1/oruk/service_at_locations", "get", "200"): get("/api/v1/oruk/service_at_locations?page=1&per_page=5"),
+    ("/api/v1/oruk/service_at_locations", "get", "304"): not_modified("/api/v1/oruk/service_at_locations"),
+    ("/api/v1/oruk/service_at_locations", "get", "400"): get("/api/v1/oruk/service_at_locations?per_page=1001"),
+    ("/api/v1/oruk/service_at_locations", "get", "503"): database_gone("/api/v1/oruk/service_at_locations"),
+    ("/api/v1/oruk/service_at_locations/{id}", "get", "200"): first_record("/api/v1/oruk/service_at_locations"),
+    ("/api/v1/oruk/service_at_locations/{id}", "get", "304"):
+        not_modified(first_record_url("/api/v1/oruk/service_at_locations")),
+    ("/api/v1/oruk/service_at_locations/{id}", "get", "400"): get("/api/v1/oruk/service_at_locations/x?q=%00"),
+    ("/api/v1/oruk/service_at_locations/{id}", "get", "404"): get("/api/v1/oruk/service_at_locations/x"),
+    ("/api/v1/oruk/service_at_locations/{id}", "get", "503"):
+        database_gone("/api/v1/oruk/service_at_locations/00000000-0000-0000-0000-000000000000"),
 }
 
 
@@ -161,6 +195,7 @@ def test_every_documented_status_has_a_recipe_and_every_recipe_is_documented(doc
 
 def test_the_document_covers_every_api_route(app, document):
     routes = {rule.rule.replace("<ods_code>", "{ods_code}").replace("<path:postcode>", "{postcode}")
+              .replace("<record_id>", "{id}")
               for rule in app.url_map.iter_rules() if rule.rule.startswith("/api/")}
     assert routes == set(document["paths"])
 
@@ -184,7 +219,7 @@ def test_the_api_answers_as_documented(populated, client, document, monkeypatch,
         assert response.data.startswith(b"%PDF-")
 
 
-EXAMPLE_VALUES = {"<ods_code>": "A81030", "<path:postcode>": "SW1A1AA"}
+EXAMPLE_VALUES = {"<ods_code>": "A81030", "<path:postcode>": "SW1A1AA", "<record_id>": "x"}
 
 
 def example_url(rule: str) -> str:

@@ -51,6 +51,39 @@ NUL = " Also for a NUL character anywhere in the request."
 DATABASE_BUSY = _error("The database is briefly unavailable: try again (nothing was changed).", RETRY_AFTER)
 
 NULLABLE_STRING = {"type": "string", "nullable": True}
+UUID = {"type": "string", "format": "uuid"}
+
+
+def _oruk_page(record: str) -> dict:
+    """The profile's Page fields around `contents`."""
+    return {"type": "object",
+            "required": ["total_items", "total_pages", "page_number", "size", "first_page", "last_page", "empty",
+                         "contents", "demo"],
+            "properties": {"total_items": {"type": "integer"}, "total_pages": {"type": "integer"},
+                           "page_number": {"type": "integer"}, "size": {"type": "integer"},
+                           "first_page": {"type": "boolean"}, "last_page": {"type": "boolean"},
+                           "empty": {"type": "boolean"},
+                           "demo": {"type": "boolean", "description": "True while demo data is loaded."},
+                           "contents": {"type": "array", "items": _ref(record)}}}
+
+
+def _oruk_list(summary: str, schema: str) -> dict:
+    pages = [_query("page", "Which page, from 1.", {"type": "integer", "minimum": 1, "maximum": 10**9}),
+             _query("per_page", "How many records a page holds (default 50).",
+                    {"type": "integer", "minimum": 1, "maximum": 1000})]
+    return {"get": {"summary": summary, "parameters": pages,
+                    "responses": {"200": _json(_ref(schema), "One page of the records."), "304": NOT_MODIFIED,
+                                  "400": _error("`page` or `per_page` is not right (`parameter` names it)." + NUL),
+                                  "503": DATABASE_BUSY}}}
+
+
+def _oruk_record(summary: str, schema: str) -> dict:
+    return {"get": {"summary": summary,
+                    "parameters": [{"name": "id", "in": "path", "required": True, "schema": UUID}],
+                    "responses": {"200": _json(_ref(schema), "The record."), "304": NOT_MODIFIED,
+                                  "400": _error("The request holds a NUL character."),
+                                  "404": _error("No listed Safe Surgery has this id."),
+                                  "503": DATABASE_BUSY}}}
 NULLABLE_NUMBER = {"type": "number", "nullable": True}
 NATION = {"type": "string", "nullable": True, "enum": [*nations.ALL, None],
           "description": "The UK nation whose GP registration rules apply; null when not known."}
@@ -126,6 +159,28 @@ SCHEMAS = {
                 "description": "A tombstone: the practice's listing was withdrawn or taken down. Nothing else is "
                                "kept public about it.",
                 "properties": {"ods_code": {"type": "string"}, "removed_at": {"type": "string", "format": "date-time"}}},
+    # The Open Referral UK profile's records, as much as this feed fills in; the profile's own JSON schemas
+    # (github.com/OpenReferralUK/uk-profile, schema/compiled/) check them in tests/test_registry_oruk.py.
+    "OrukOrganization": {"type": "object", "required": ["id", "name", "description"],
+                         "properties": {"id": UUID, "name": {"type": "string"}, "description": {"type": "string"},
+                                        "organization_identifiers": {"type": "array", "items": {"type": "object"}}}},
+    "OrukLocation": {"type": "object", "required": ["id", "location_type"],
+                     "properties": {"id": UUID, "location_type": {"type": "string", "enum": ["physical"]},
+                                    "name": {"type": "string"}, "latitude": {"type": "number"},
+                                    "longitude": {"type": "number"}, "external_identifier": {"type": "string"},
+                                    "external_identifier_type": {"type": "string"},
+                                    "addresses": {"type": "array", "items": {"type": "object"}}}},
+    "OrukService": {"type": "object", "required": ["id", "name", "status", "organization"],
+                    "properties": {"id": UUID, "organization_id": UUID, "name": {"type": "string"},
+                                   "description": {"type": "string"}, "status": {"type": "string", "enum": ["active"]},
+                                   "fees": {"type": "string"}, "organization": _ref("OrukOrganization"),
+                                   "service_at_locations": {"type": "array",
+                                                            "items": _ref("OrukServiceAtLocation")}}},
+    "OrukServiceAtLocation": {"type": "object", "required": ["id", "service_id", "location_id", "location"],
+                              "properties": {"id": UUID, "service_id": UUID, "location_id": UUID,
+                                             "location": _ref("OrukLocation"), "service": _ref("OrukService")}},
+    "OrukServicePage": _oruk_page("OrukService"),
+    "OrukServiceAtLocationPage": _oruk_page("OrukServiceAtLocation"),
     "Practice": {"type": "object",
                  "required": ["ods_code", "name", "address_lines", "postcode", "region", "nation", "latitude",
                               "longitude", "phone", "status", "written_name", "written_address_lines"],
@@ -256,12 +311,28 @@ def openapi_document() -> dict:
                     "503": _error("A chosen language's font is not installed on the server, the postcode index "
                                   "has not been built, or the PDF renderer or the database is briefly unavailable "
                                   "(then with Retry-After).", RETRY_AFTER)}}},
+            "/api/v1/oruk": {"get": {
+                "summary": "Open Referral UK: this API's HSDS version, profile and OpenAPI document.",
+                "responses": {"200": _json({"type": "object", "required": ["version", "profile", "openapi_url"],
+                                            "properties": {"version": {"type": "string"},
+                                                           "profile": {"type": "string", "format": "uri"},
+                                                           "openapi_url": {"type": "string", "format": "uri"}}},
+                                           "About this API."),
+                              "304": NOT_MODIFIED, "400": _error("The request holds a NUL character.")}}},
+            "/api/v1/oruk/services": _oruk_list("Open Referral UK: the listed Safe Surgeries' services.",
+                                                "OrukServicePage"),
+            "/api/v1/oruk/services/{id}": _oruk_record("Open Referral UK: one service, with its organization and "
+                                                       "location.", "OrukService"),
+            "/api/v1/oruk/service_at_locations": _oruk_list("Open Referral UK: each service at its location.",
+                                                            "OrukServiceAtLocationPage"),
+            "/api/v1/oruk/service_at_locations/{id}": _oruk_record("Open Referral UK: one service at its location.",
+                                                                   "OrukServiceAtLocation"),
             "/api/v1/openapi.json": {"get": {
                 "summary": "This document.",
                 "responses": {"200": {"description": "The OpenAPI document.",
                                       "content": {"application/json": {"schema": {
                                           "type": "object", "required": ["openapi", "info", "paths"]}}}},
-                              "400": _error("The request holds a NUL character.")}}},
+                              "304": NOT_MODIFIED, "400": _error("The request holds a NUL character.")}}},
         },
         "components": {"schemas": SCHEMAS},
     }
