@@ -72,16 +72,19 @@ def register_errorhandlers(app: Flask) -> None:
     from flask import jsonify, request
     from flask_wtf.csrf import CSRFError
     from sqlalchemy import exc as sa_exc
-    from werkzeug.exceptions import HTTPException, ServiceUnavailable
+    from werkzeug.exceptions import HTTPException, MethodNotAllowed, ServiceUnavailable
 
     def wants_json() -> bool:
         return request.path.startswith("/api/")
 
     @app.errorhandler(HTTPException)
     def http_error(error: HTTPException):
+        # A 405 must name the methods the path does take (RFC 9110, 15.5.6); werkzeug's routing knows them.
+        headers = ({"Allow": ", ".join(error.valid_methods)}
+                   if isinstance(error, MethodNotAllowed) and error.valid_methods else {})
         if wants_json():
-            return jsonify(error=error.name, message=error.description), error.code
-        return render_template("error.html", error=error), error.code
+            return jsonify(error=error.name, message=error.description), error.code, headers
+        return render_template("error.html", error=error), error.code, headers
 
     @app.errorhandler(sa_exc.OperationalError)  # locked, unreachable, connection lost
     @app.errorhandler(sa_exc.InterfaceError)    # the connection closed under us

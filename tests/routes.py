@@ -6,6 +6,7 @@ from flask import url_for
 SAMPLE_ARGS = {
     "action": "confirm", "token": "not-a-real-token", "pledge_id": 1, "listing_id": 1, "user_id": 1,
     "ods_code": "A81030", "postcode": "TS1 3RY", "package": "leaflet", "filename": "leaflet.js",
+    "record_id": "00000000-0000-0000-0000-000000000000",  # an Open Referral UK id (the feed's records are UUIDs)
 }
 SAMPLE_ARGS_BY_ENDPOINT = {"static": {"filename": "site.css"}}
 STATE_CHANGING = {"POST", "PUT", "PATCH", "DELETE"}

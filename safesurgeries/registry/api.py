@@ -1,8 +1,12 @@
-"""The registry's open data API: the listings as JSON, GeoJSON and CSV, and the API's OpenAPI document."""
+"""The registry's open data API: the listings as JSON, GeoJSON and CSV, as an Open Referral UK feed (oruk.py),
+and the API's OpenAPI document."""
 
-from flask import Blueprint, Response, jsonify, request
+from flask import Blueprint, Response, abort, jsonify, request
 
+from ..public_urls import external_url
+from . import oruk
 from .caching import API_MAX_AGE, make_cacheable
+from .changes import parse_changed_since
 from .search import SearchError, parse_filters
 from .opendata import export
 from .openapi import openapi_document
@@ -18,7 +22,8 @@ def bad_filter(error: SearchError):
 
 
 def _export(fmt: str) -> Response:
-    body, etag = export(fmt, parse_filters(request.args, with_limit=True))
+    filters = parse_filters(request.args, with_limit=True)
+    body, etag = export(fmt, filters, parse_changed_since(request.args.get("changed_since")))
     response = Response(body, content_type=MIMETYPES[fmt])
     response.set_etag(etag)
     if fmt == "csv":
@@ -39,6 +44,39 @@ def surgeries_geojson():
 @api_bp.get("/surgeries.csv")
 def surgeries_csv():
     return _export("csv")
+
+
+@api_bp.get("/oruk")
+def oruk_about():
+    """The Open Referral UK API's description of itself."""
+    return jsonify(version=oruk.HSDS_VERSION, profile=oruk.PROFILE_URL,
+                   openapi_url=external_url("registry_api.openapi"))
+
+
+@api_bp.get("/oruk/services")
+def oruk_services():
+    return jsonify(oruk.services_page(request.args))
+
+
+@api_bp.get("/oruk/services/<record_id>")
+def oruk_service(record_id: str):
+    record = oruk.service(record_id)
+    if record is None:
+        abort(404, description="No listed Safe Surgery has this service id.")
+    return jsonify(record)
+
+
+@api_bp.get("/oruk/service_at_locations")
+def oruk_service_at_locations():
+    return jsonify(oruk.service_at_locations_page(request.args))
+
+
+@api_bp.get("/oruk/service_at_locations/<record_id>")
+def oruk_service_at_location(record_id: str):
+    record = oruk.service_at_location(record_id)
+    if record is None:
+        abort(404, description="No listed Safe Surgery has this service_at_location id.")
+    return jsonify(record)
 
 
 @api_bp.get("/openapi.json")

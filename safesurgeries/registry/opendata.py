@@ -1,18 +1,25 @@
 """The registry as open data: JSON, GeoJSON and CSV of exactly what the list shows.
 
 Unfiltered exports are serialised once per snapshot (the map asks for all of them on every visit);
-filtered ones are small and made on each request.
+filtered ones are small and made on each request. With changed_since, only what changed since then, and
+the listings removed since then as tombstones (changes.py).
 """
 
 import csv
+import dataclasses
+import datetime as dt
 import hashlib
 import io
 import json
 
+from ..clock import utcnow
+from .changes import changes_since
 from .search import Results, search_listings
 from .snapshot import PUBLIC_FIELDS, public_snapshot
 
 CSV_FIELDS = (*PUBLIC_FIELDS, "distance_km", "miles", "demo")
+# With changed_since: whether each row is listed or was removed (then only its ODS code and when are filled in).
+CHANGES_CSV_FIELDS = (*CSV_FIELDS, "status", "removed_at")
 # A spreadsheet runs a cell that starts with one of these as a formula.
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
@@ -32,12 +39,29 @@ def _notice(results: Results) -> dict:
     return {"notice": results.notice} if results.notice else {}
 
 
-def as_json(results: Results) -> bytes:
+@dataclasses.dataclass(frozen=True)
+class Changes:
+    since: dt.datetime
+    as_of: dt.datetime      # taken before the query: the changed_since to ask with next time
+    removed: list[dict]     # tombstones: {"ods_code", "removed_at"}
+
+
+def _iso(moment: dt.datetime) -> str:
+    return moment.isoformat().replace("+00:00", "Z")
+
+
+def _changes(changes: Changes | None) -> dict:
+    if changes is None:
+        return {}
+    return {"changed_since": _iso(changes.since), "as_of": _iso(changes.as_of), "removed": changes.removed}
+
+
+def as_json(results: Results, changes: Changes | None = None) -> bytes:
     return _json_bytes({"surgeries": results.items, "count": len(results.items), "total": results.total,
-                        "demo": results.demo, **_notice(results)})
+                        "demo": results.demo, **_notice(results), **_changes(changes)})
 
 
-def as_geojson(results: Results) -> bytes:
+def as_geojson(results: Results, changes: Changes | None = None) -> bytes:
     features = [{
         "type": "Feature",
         # GeoJSON is longitude first; a listing without coordinates keeps its place in the list with no point.
@@ -46,18 +70,22 @@ def as_geojson(results: Results) -> bytes:
         "properties": item,
     } for item in results.items]
     return _json_bytes({"type": "FeatureCollection", "demo": results.demo, "count": len(features),
-                        "features": features, **_notice(results)})
+                        "features": features, **_notice(results), **_changes(changes)})
 
 
-def as_csv(results: Results) -> bytes:
+def as_csv(results: Results, changes: Changes | None = None) -> bytes:
     """UTF-8 with a byte order mark and CRLF line ends, so that Excel opens it cleanly."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
-    writer.writerow(CSV_FIELDS)
+    fields = CSV_FIELDS if changes is None else CHANGES_CSV_FIELDS
+    writer.writerow(fields)
     demo = "yes" if results.demo else "no"
-    for item in results.items:
-        row = {**item, "address_lines": "; ".join(item["address_lines"]), "demo": demo}
-        writer.writerow([neutralise(row.get(name)) if row.get(name) is not None else "" for name in CSV_FIELDS])
+    rows = [{**item, "address_lines": "; ".join(item["address_lines"]), "demo": demo, "status": "listed"}
+            for item in results.items]
+    if changes is not None:
+        rows += [{**tombstone, "demo": demo, "status": "removed"} for tombstone in changes.removed]
+    for row in rows:
+        writer.writerow([neutralise(row.get(name)) if row.get(name) is not None else "" for name in fields])
     return ("\ufeff" + buffer.getvalue()).encode("utf-8")
 
 
@@ -69,8 +97,22 @@ def etag_of(body: bytes) -> str:
     return hashlib.sha1(body, usedforsecurity=False).hexdigest()
 
 
-def export(fmt: str, filters: dict) -> tuple[bytes, str]:
-    """(body, ETag) for one export of the listings matching filters; SearchError for a bad filter."""
+def export(fmt: str, filters: dict, changed_since: dt.datetime | None = None) -> tuple[bytes, str]:
+    """(body, ETag) for one export of the listings matching filters; SearchError for a bad filter.
+
+    With changed_since: only the matching listings changed at or after it, and every listing removed since
+    then (whatever the filters: a tombstone has no place or name to filter on, and a mirror deletes the
+    ones it holds).
+    """
+    if changed_since is not None:
+        as_of = utcnow()
+        limit = filters.get("limit")
+        results = search_listings(**{**filters, "limit": None})
+        changed, removed = changes_since(changed_since)
+        items = [item for item in results.items if item["ods_code"] in changed]
+        results = dataclasses.replace(results, items=items[:limit], total=len(items))
+        body = SERIALISERS[fmt](results, Changes(changed_since, as_of, removed))
+        return body, etag_of(body)
     if not any(value is not None for value in filters.values()):
         # Unfiltered: serialise once per snapshot, so the map's request costs a version check.
         snapshot = public_snapshot()
