@@ -66,18 +66,16 @@ def register_blueprints(app: Flask) -> None:
 
 def register_errorhandlers(app: Flask) -> None:
     """Plain pages for HTTP errors; JSON for the API, so a client never gets an HTML traceback."""
-    from flask import jsonify, request
     from flask_wtf.csrf import CSRFError
     from sqlalchemy import exc as sa_exc
     from werkzeug.exceptions import HTTPException, ServiceUnavailable
 
-    def wants_json() -> bool:
-        return request.path.startswith("/api/")
+    from .api_requests import is_api_request, json_problem
 
     @app.errorhandler(HTTPException)
     def http_error(error: HTTPException):
-        if wants_json():
-            return jsonify(error=error.name, message=error.description), error.code
+        if is_api_request():
+            return json_problem(error.code, error.description)
         return render_template("error.html", error=error), error.code
 
     @app.errorhandler(sa_exc.OperationalError)  # locked, unreachable, connection lost
@@ -89,8 +87,8 @@ def register_errorhandlers(app: Flask) -> None:
         db.session.rollback()
         message = "The service is busy or briefly unavailable, and nothing you sent was saved. Please try again in a minute."
         headers = {"Retry-After": "30"}
-        if wants_json():
-            return jsonify(error="Service Unavailable", message=message), 503, headers
+        if is_api_request():
+            return json_problem(503, message, headers)
         # Straight from the Jinja environment: a blueprint's context processor may itself need the database.
         page = app.jinja_env.get_template("error.html").render(
             error=ServiceUnavailable(), message=message)

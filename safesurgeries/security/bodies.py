@@ -4,12 +4,14 @@ under /api/, parses its own bodies)."""
 from flask import Flask, abort, request
 from werkzeug.routing import IntegerConverter
 
+from ..api_requests import is_api_request
+
 STATE_CHANGING = {"POST", "PUT", "PATCH", "DELETE"}
 
 
 def forms_take_form_bodies() -> None:
     """Flask-WTF would read a JSON body as form data, and a JSON list or number then breaks it: refuse plainly."""
-    if request.method in STATE_CHANGING and not request.path.startswith("/api/") and request.is_json:
+    if request.method in STATE_CHANGING and not is_api_request() and request.is_json:
         abort(415, description="Send the form as a web form (application/x-www-form-urlencoded or "
                                "multipart/form-data), not JSON. The JSON API is under /api/v1/.")
 
@@ -17,7 +19,7 @@ def forms_take_form_bodies() -> None:
 def no_nul_characters() -> None:
     """PostgreSQL cannot store or even compare text with a NUL in it (it raises), and no person types one."""
     fields = list(request.args.lists())
-    if request.method in STATE_CHANGING and not request.path.startswith("/api/"):
+    if request.method in STATE_CHANGING and not is_api_request():
         fields += list(request.form.lists())
     values = [request.path, *(text for key, items in fields for text in (key, *items))]
     if any("\x00" in value for value in values):

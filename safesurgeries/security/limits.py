@@ -8,9 +8,11 @@ key prefix on the instance, so a module-level one would mix up apps created in o
 import math
 import time
 
-from flask import Flask, current_app, jsonify, render_template, request
+from flask import Flask, current_app, jsonify, render_template
 from flask_limiter import Limiter, RateLimitExceeded
 from flask_limiter.util import get_remote_address
+
+from ..api_requests import is_api_request
 
 # endpoint -> (setting holding its limit, methods limited, a scope shared by endpoints that count together)
 LIMITED_ROUTES = {
@@ -58,7 +60,7 @@ def too_many_requests(error: RateLimitExceeded):
     seconds = retry_after_seconds()
     wait = f"{seconds} seconds" if seconds < 120 else f"{math.ceil(seconds / 60)} minutes"
     message = f"Too many requests from your address in a short time. Try again in {wait}."
-    if request.path.startswith("/api/"):
+    if is_api_request():
         response = jsonify(error="Too Many Requests", message=message, retry_after=seconds)
     else:
         response = current_app.make_response(render_template("error.html", error=error, message=message))
