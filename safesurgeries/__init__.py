@@ -69,21 +69,19 @@ def register_blueprints(app: Flask) -> None:
 
 def register_errorhandlers(app: Flask) -> None:
     """Plain pages for HTTP errors; JSON for the API, so a client never gets an HTML traceback."""
-    from flask import jsonify, request
     from flask_wtf.csrf import CSRFError
     from sqlalchemy import exc as sa_exc
     from werkzeug.exceptions import HTTPException, MethodNotAllowed, ServiceUnavailable
 
-    def wants_json() -> bool:
-        return request.path.startswith("/api/")
+    from .api_requests import is_api_request, json_problem
 
     @app.errorhandler(HTTPException)
     def http_error(error: HTTPException):
         # A 405 must name the methods the path does take (RFC 9110, 15.5.6); werkzeug's routing knows them.
         headers = ({"Allow": ", ".join(error.valid_methods)}
                    if isinstance(error, MethodNotAllowed) and error.valid_methods else {})
-        if wants_json():
-            return jsonify(error=error.name, message=error.description), error.code, headers
+        if is_api_request():
+            return json_problem(error.code, error.description, headers)
         return render_template("error.html", error=error), error.code, headers
 
     @app.errorhandler(sa_exc.OperationalError)  # locked, unreachable, connection lost
@@ -95,8 +93,8 @@ def register_errorhandlers(app: Flask) -> None:
         db.session.rollback()
         message = "The service is busy or briefly unavailable, and nothing you sent was saved. Please try again in a minute."
         headers = {"Retry-After": "30"}
-        if wants_json():
-            return jsonify(error="Service Unavailable", message=message), 503, headers
+        if is_api_request():
+            return json_problem(503, message, headers)
         # Straight from the Jinja environment: a blueprint's context processor may itself need the database.
         page = app.jinja_env.get_template("error.html").render(
             error=ServiceUnavailable(), message=message)

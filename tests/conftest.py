@@ -55,7 +55,7 @@ LONGEST_PRACTICE = {
     "practice_name": LONGEST_NAME, "ods_code": "W99002",
     "address_lines": [f"Unit {n}, Yr Hen Felin — Ffordd Glan Menai & Heol y Frenhines' Yard, Llanfair WWWW"
                       for n in range(1, 6)],  # five lines of 80 characters
-    "postcode": "LL77 7ES", "phone": "+44 (0)1248 123 456 - 123 4567",  # 30 characters
+    "postcode": "LL77 7ES", "phone": "+44 (0)1248 123 456 ext. 12345",  # 30 characters
     "languages": ALL_LANGUAGES}
 
 

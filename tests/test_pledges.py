@@ -58,7 +58,7 @@ def test_check_your_answers_shows_what_was_typed_and_change_keeps_it(directory, 
     ({"principles": ["interpreters"]}, "principles", "Tick each one"),
     ({"consent_public": ""}, "consent_public", "agree to the public listing"),
     ({"practice_name": "  "}, "practice_name", "Enter the practice's name"),
-    ({"ods_code": "12345"}, "ods_code", "a letter and five digits"),
+    ({"ods_code": "12345"}, "ods_code", "a letter followed by five digits"),
 ])
 def test_bad_answers_are_named_and_everything_typed_is_kept(directory, client, changes, field, message):
     token = csrf(client.get("/pledge").data)

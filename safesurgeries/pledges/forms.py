@@ -2,34 +2,31 @@
 
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, SelectMultipleField, StringField, TextAreaField, widgets
-from wtforms.validators import Email, DataRequired, Length, Optional, Regexp, ValidationError
+from wtforms.validators import Email, DataRequired, Length, ValidationError
 
 from .. import nations
-from ..postcodes import normalise_postcode
+from ..practices import fields as practice_fields
 from ..practices.codes import ODS_CODE
+from ..practices.validators import AddressLines, Follows, one_space
 from .eligibility import NotPledgeableHere, pledge_nation
 from .principles import BY_NATION, PRINCIPLES, principles_for
 
 
-def single_line(form, field):
-    if field.data and any(ch in field.data for ch in "\r\n\x00"):
-        raise ValidationError("Use one line only.")
-
-
 class PledgeForm(FlaskForm):
     ods_code = StringField("ODS code (optional)", filters=[lambda v: (v or "").strip().upper()],
-                           validators=[Optional(), Regexp(ODS_CODE.pattern, message="Enter a letter and five digits, like A81001, or leave it empty.")],
+                           validators=[Follows(practice_fields.ods_code)],
                            description="The NHS code of your practice. Leave it empty if your practice is not in the NHS directory.")
-    practice_name = StringField("Practice name", filters=[lambda v: " ".join((v or "").split())],
-                                validators=[DataRequired("Enter the practice's name."), Length(max=200)])
-    address_lines = TextAreaField("Practice address", description="One line per line of the address, without the postcode.",
-                                  validators=[DataRequired("Enter the practice's address.")])
-    postcode = StringField("Postcode", validators=[DataRequired("Enter the practice's postcode.")])
-    contact_name = StringField("Your name", filters=[lambda v: " ".join((v or "").split())],
-                               validators=[DataRequired("Enter your name."), Length(max=120), single_line])
+    practice_name = StringField("Practice name", filters=[one_space],
+                                validators=[Follows(practice_fields.practice_name, required=True)])
+    address_lines = TextAreaField("Practice address", description=practice_fields.ADDRESS_HINT,
+                                  validators=[AddressLines()])
+    postcode = StringField("Postcode", validators=[Follows(practice_fields.postcode, required=True)])
+    contact_name = StringField("Your name", filters=[one_space],
+                               validators=[DataRequired("Enter your name."), Follows(practice_fields.contact_name)])
     contact_role = StringField("Your role", description="For example, practice manager or GP partner.",
-                               filters=[lambda v: " ".join((v or "").split())],
-                               validators=[DataRequired("Enter your role at the practice."), Length(max=120)])
+                               filters=[one_space],
+                               validators=[DataRequired("Enter your role at the practice."),
+                                           Follows(practice_fields.contact_role)])
     contact_email = StringField("Your work e-mail address",
                                 description="We send a link to this address to confirm the pledge. An nhs.net address is quickest to check.",
                                 filters=[lambda v: (v or "").strip()],
@@ -58,18 +55,8 @@ class PledgeForm(FlaskForm):
         self.follow_nation()
         return super().validate(extra_validators)
 
-    def validate_address_lines(self, field):
-        lines = self.address_list()
-        if not lines:
-            raise ValidationError("Enter the practice's address.")
-        if len(lines) > 5 or any(len(line) > 80 for line in lines):
-            raise ValidationError("Use at most 5 lines of at most 80 characters each.")
-
     def validate_postcode(self, field):
-        normalised = normalise_postcode(field.data or "")
-        if normalised is None:
-            raise ValidationError("Enter a real UK postcode, like SW1A 1AA.")
-        field.data = normalised
+        """After the postcode's rule (Follows): a practice in a nation whose registry this is not is refused."""
         if self.refusal:
             raise ValidationError(self.refusal)
 

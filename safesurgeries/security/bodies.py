@@ -4,6 +4,8 @@ under /api/, parses its own bodies)."""
 from flask import Flask, abort, request
 from werkzeug.routing import IntegerConverter
 
+from ..api_requests import is_api_request
+
 STATE_CHANGING = {"POST", "PUT", "PATCH", "DELETE"}
 
 
@@ -13,7 +15,7 @@ FORM_TYPES = {"application/x-www-form-urlencoded", "multipart/form-data"}
 def forms_take_form_bodies() -> None:
     """Flask-WTF would read a JSON body as form data, and a JSON list or number then breaks it: refuse any body
     that is not a web form plainly, before the CSRF check (which would call it an expired form)."""
-    if (request.method in STATE_CHANGING and not request.path.startswith("/api/")
+    if (request.method in STATE_CHANGING and not is_api_request()
             and request.mimetype and request.mimetype not in FORM_TYPES):
         abort(415, description="Send the form as a web form (application/x-www-form-urlencoded or "
                                f"multipart/form-data), not JSON or other data (this was {request.mimetype[:100]}). "
@@ -23,7 +25,7 @@ def forms_take_form_bodies() -> None:
 def no_nul_characters() -> None:
     """PostgreSQL cannot store or even compare text with a NUL in it (it raises), and no person types one."""
     fields = list(request.args.lists())
-    if request.method in STATE_CHANGING and not request.path.startswith("/api/"):
+    if request.method in STATE_CHANGING and not is_api_request():
         fields += list(request.form.lists())
     values = [request.path, *(text for key, items in fields for text in (key, *items))]
     if any("\x00" in value for value in values):

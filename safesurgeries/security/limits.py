@@ -12,6 +12,8 @@ from flask import Flask, current_app, jsonify, render_template, request
 from flask_limiter import Limiter, RateLimitExceeded
 from flask_limiter.util import get_remote_address
 
+from ..api_requests import is_api_request
+
 # endpoint -> (setting holding its limit, methods limited, a scope shared by endpoints that count together)
 LIMITED_ROUTES = {
     "pledges.submit": ("LIMIT_PLEDGE_SUBMIT", ["POST"], "pledge-submit"),
@@ -84,7 +86,7 @@ def too_many_requests(error: RateLimitExceeded):
     else:
         wait = f"about {round(seconds / 3600)} hours"
     message = (error.limit.error_message or PER_ADDRESS_MESSAGE).format(wait=wait)
-    if request.path.startswith("/api/"):
+    if is_api_request():
         response = jsonify(error="Too Many Requests", message=message, retry_after=seconds)
     else:
         response = current_app.make_response(render_template("error.html", error=error, message=message))

@@ -5,6 +5,8 @@ from wtforms import PasswordField, SelectField, StringField, TextAreaField
 from wtforms.validators import InputRequired, Length, Optional
 
 from ..pledges.models import REJECTION_LABELS
+from ..practices import fields as practice_fields
+from ..practices.validators import Follows
 from .models import StaffRole
 
 
@@ -20,10 +22,11 @@ class RejectForm(FlaskForm):
 
 
 class ListingForm(FlaskForm):
+    # The same rules for a practice's name and phone as the pledge form's and the toolkit's.
     display_name = StringField("Name shown to the public (empty: the directory's name)",
-                               validators=[Optional(), Length(max=200)])
+                               validators=[Follows(practice_fields.public_name)])
     display_phone = StringField("Phone shown to the public (empty: the directory's phone)",
-                                validators=[Optional(), Length(max=30)])
+                                description=practice_fields.PHONE_HINT, validators=[Follows(practice_fields.phone)])
 
 
 class UnlistForm(FlaskForm):

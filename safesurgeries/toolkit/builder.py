@@ -15,6 +15,7 @@ from ..paths import TOOLKIT_ASSETS, TOOLKIT_TEMPLATES
 from ..pledges.principles import principles_for
 from . import fitting, languages, renderer
 from .details import PracticeDetails
+from .errors import MissingFontError
 
 
 @dataclass(frozen=True)
@@ -24,10 +25,6 @@ class Edition:
     edition: str
     content_reviewed: dt.date
     public_base_url: str = "http://127.0.0.1:5000"  # where the certificate's QR code points
-
-
-class MissingFontError(RuntimeError):
-    """A chosen language's font is not installed, so its pages would print as empty boxes."""
 
 
 @functools.cache
@@ -180,7 +177,10 @@ def check_fonts(details: PracticeDetails) -> None:
 
 
 def build_toolkit(details: PracticeDetails, edition: Edition, today: dt.date | None = None) -> bytes:
-    """Render the toolkit PDF for one practice, every fixed-size page shrunk until its content fits."""
+    """Render the toolkit PDF for one practice, every fixed-size page shrunk until its content fits.
+
+    The one font check of a build (MissingFontError): wherever it renders, in the web process or the render process.
+    """
     check_fonts(details)
     today = today or dt.date.today()
     stylesheets = [toolkit_css(), language_css()]

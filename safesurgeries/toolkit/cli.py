@@ -1,5 +1,6 @@
 """`safesurgeries toolkit build` and `safesurgeries toolkit batch`."""
 
+import contextlib
 import csv
 import json
 import sys
@@ -11,9 +12,9 @@ from flask.cli import with_appcontext
 
 from .. import nations, public_urls
 from . import builder
-from .details import FIELDS, LIST_FIELDS, DetailsError, PracticeDetails
-from .render_workers import RenderWorkerLost
-from .service import PostcodeIndexUnavailable, build_for_app, parse_for_app
+from .details import FIELDS, LIST_FIELDS, PracticeDetails
+from .errors import DetailsError, ToolkitError
+from .service import build_for_app, parse_for_app
 
 
 @click.group("toolkit", help="Make toolkit PDFs from practice details.")
@@ -43,17 +44,25 @@ def build(details_file: Path, out: Path):
         data = json.loads(details_file.read_text(encoding="utf-8"))
     except (UnicodeDecodeError, json.JSONDecodeError) as error:
         raise click.ClickException(f"{details_file} is not a JSON file: {error}") from None
-    try:
+    with toolkit_errors(source=details_file):
         details = parse_for_app(data)
         pdf = build_for_app(details)
-    except DetailsError as error:
-        raise click.ClickException(f"{details_file}: {error}") from None
-    except (builder.MissingFontError, RenderWorkerLost, PostcodeIndexUnavailable) as error:
-        raise click.ClickException(str(error)) from None
     _write(out, pdf)
     click.echo(f"Wrote {out} ({len(pdf):,} bytes): {_summary(details)}.")
     if unreviewed := _unreviewed(details):
         click.echo(f"Warning: machine translations not yet reviewed by a fluent speaker: {unreviewed}.", err=True)
+
+
+@contextlib.contextmanager
+def toolkit_errors(source: Path | None = None):
+    """The CLI's one handler of ToolkitError: its plain words as a ClickException (exit 1), bad details
+    prefixed with the file they came from."""
+    try:
+        yield
+    except DetailsError as error:
+        raise click.ClickException(f"{source}: {error}" if source else str(error)) from None
+    except ToolkitError as error:
+        raise click.ClickException(str(error)) from None
 
 
 def _summary(details: PracticeDetails) -> str:
@@ -118,10 +127,11 @@ def batch(csv_file: Path, out_dir: Path):
                            file=sys.stderr) as progress:
         for row_number, row in progress:
             try:
-                details = parse_for_app(row_details(row))
-                pdf = build_for_app(details)
-            except (DetailsError, builder.MissingFontError, RenderWorkerLost, PostcodeIndexUnavailable) as error:
-                failures.append((row_number, str(error)))
+                with toolkit_errors():
+                    details = parse_for_app(row_details(row))
+                    pdf = build_for_app(details)
+            except click.ClickException as error:  # reported with its row number below
+                failures.append((row_number, error.message))
                 continue
             name = _unique(builder.download_name(details), used_names)
             _write(out_dir / name, pdf)

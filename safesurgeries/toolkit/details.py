@@ -1,17 +1,19 @@
-"""The practice details contract: one validation for the form, the JSON API, the CLI and the batch CSV."""
+"""The practice details contract: one validation for the form, the JSON API, the CLI and the batch CSV.
+
+The practice's own fields follow practices/fields.py, the rules the pledge form follows too.
+"""
 
 import re
-import unicodedata
 from dataclasses import dataclass, field
 from typing import Any, Callable, Iterable, Mapping
 
 from email_validator import EmailNotValidError, validate_email
 
 from .. import nations
-from ..postcodes.grammar import normalise_postcode
-from ..practices.codes import ODS_CODE
+from ..practices import fields as practice_fields
+from ..practices.fields import FieldError
+from .errors import DetailsError, NorthernIrelandError
 
-PHONE = re.compile(r"\+?[0-9][0-9 ()\-]*")
 WEBSITE = re.compile(r"https?://[^\s/$.?#][^\s]*", re.IGNORECASE)
 
 FIELDS = (
@@ -65,23 +67,6 @@ def _normalised(lines: Iterable[str]) -> tuple[str, ...]:
     return tuple(" ".join(line.split()).casefold() for line in lines)
 
 
-class DetailsError(ValueError):
-    """Invalid details; errors maps each field to plain-words messages."""
-
-    def __init__(self, errors: dict[str, list[str]]):
-        super().__init__("; ".join(f"{name}: {' '.join(msgs)}" for name, msgs in errors.items()))
-        self.errors = errors
-
-
-# What a practice in Northern Ireland is told instead of a toolkit.
-NORTHERN_IRELAND_MESSAGE = ("There is no toolkit for practices in Northern Ireland, because the rules there differ "
-                            "from England's, Scotland's and Wales's. " + nations.NORTHERN_IRELAND_RULES)
-
-
-class NorthernIrelandError(DetailsError):
-    """The practice is in Northern Ireland, where registration works differently: there is no toolkit for it."""
-
-
 def parse_details(data: Any, known_languages: Iterable[str] = (ENGLISH,), *,
                   nation_of: Callable[[str], str | None]) -> PracticeDetails:
     """Validate raw details (a JSON-like mapping) and return PracticeDetails, or raise DetailsError.
@@ -99,31 +84,41 @@ def parse_details(data: Any, known_languages: Iterable[str] = (ENGLISH,), *,
 
     checker = _Checker(data, errors)
     values = {
-        "practice_name": checker.text("practice_name", "the practice's name", required=True, max_length=120),
-        "ods_code": checker.ods_code(),
-        "address_lines": checker.lines("address_lines", "the practice's address", required=True, max_lines=5),
-        "postcode": checker.postcode(),
+        "practice_name": checker.text("practice_name", "the practice's name", practice_fields.practice_name),
+        "ods_code": checker.text("ods_code", "the ODS code", practice_fields.ods_code),
+        "address_lines": checker.lines("address_lines", "the practice's address", practice_fields.address_lines),
+        "postcode": checker.text("postcode", "the practice's postcode", practice_fields.postcode),
         "nation": checker.nation(),
-        "phone": checker.phone(),
+        "phone": checker.text("phone", "the phone number", practice_fields.phone),
         "email": checker.email(),
         "website": checker.website(),
-        "contact_name": checker.text("contact_name", "the contact's name", max_length=120),
-        "contact_role": checker.text("contact_role", "the contact's role", max_length=80),
-        "care_of_address_lines": checker.lines("care_of_address_lines", "the care-of address", max_lines=6),
-        "interpreting_service": checker.text("interpreting_service", "the interpreting service", max_length=160),
+        "contact_name": checker.text("contact_name", "the contact's name", practice_fields.contact_name),
+        "contact_role": checker.text("contact_role", "the contact's role", practice_fields.contact_role),
+        "care_of_address_lines": checker.lines("care_of_address_lines", "the care-of address", _care_of_lines),
+        "interpreting_service": checker.line("interpreting_service", "the interpreting service", 160),
         "languages": checker.languages(set(known_languages)),
     }
     if values["postcode"] is not None:
         values["nation"] = checker.reconcile_nation(values["postcode"], values["nation"], nation_of)
     if values["nation"] == nations.NORTHERN_IRELAND:
-        raise NorthernIrelandError({"postcode": [NORTHERN_IRELAND_MESSAGE]})
+        raise NorthernIrelandError()
     if errors:
         raise DetailsError(errors)
     return PracticeDetails(**{k: v for k, v in values.items() if v not in (None, ())})
 
 
+def _care_of_lines(lines: list[str]) -> tuple[str, ...]:
+    """The address patients may give instead of their own: postcode included, so one line more than an address."""
+    return practice_fields.address_lines(lines, "the care-of address",
+                                         max_lines=practice_fields.ADDRESS_MAX_LINES + 1, required=False)
+
+
 class _Checker:
-    """Reads one field at a time, recording a plain-words error per problem."""
+    """Reads one field at a time, recording a plain-words error per problem.
+
+    The shapes are JSON's (text, a list of lines); the rules for a practice's fields are practices.fields's,
+    the same the pledge form uses.
+    """
 
     def __init__(self, data: Mapping, errors: dict[str, list[str]]):
         self.data = data
@@ -132,79 +127,41 @@ class _Checker:
     def fail(self, name: str, message: str) -> None:
         self.errors.setdefault(name, []).append(message)
 
-    def _clean(self, name: str, value: Any, what: str) -> str | None:
-        if not isinstance(value, str):
+    def text(self, name: str, what: str, rule: Callable[[str], Any]) -> Any:
+        """A text field, checked by its rule; None when it is missing or breaks the rule."""
+        raw = self.data.get(name)
+        if raw is None:
+            raw = ""
+        if not isinstance(raw, str):
             self.fail(name, f"Enter {what} as text.")
             return None
-        value = unicodedata.normalize("NFC", value.strip())
-        if any(unicodedata.category(ch) in ("Cc", "Cs", "Co", "Cn") for ch in value):
-            self.fail(name, f"{what[0].upper()}{what[1:]} contains characters that cannot be printed "
-                            "(such as control characters or line breaks); remove them.")
+        try:
+            return rule(raw)
+        except FieldError as error:
+            self.fail(name, str(error))
             return None
-        return value
 
-    def text(self, name: str, what: str, *, required: bool = False, max_length: int) -> str | None:
-        raw = self.data.get(name)
-        if raw is None or raw == "":
-            if required:
-                self.fail(name, f"Enter {what}.")
-            return None
-        value = self._clean(name, raw, what)
-        if value is None:
-            return None
-        if not value:
-            if required:
-                self.fail(name, f"Enter {what}.")
-            return None
-        if len(value) > max_length:
-            self.fail(name, f"{what[0].upper()}{what[1:]} must be {max_length} characters or fewer "
-                            f"(it is {len(value)}).")
-            return None
-        return value
+    def line(self, name: str, what: str, max_length: int) -> str | None:
+        """An optional field of one line of printable text."""
+        return self.text(name, what, lambda value: practice_fields.text(value, what, max_length=max_length))
 
-    def lines(self, name: str, what: str, *, required: bool = False, max_lines: int) -> tuple[str, ...]:
+    def lines(self, name: str, what: str, rule: Callable[[list[str]], tuple[str, ...]]) -> tuple[str, ...]:
+        """A list of lines, checked by its rule; () when it is missing or breaks the rule."""
         raw = self.data.get(name)
         if raw is None:
             raw = []
         if not isinstance(raw, list):
             self.fail(name, f"Give {what} as a list of lines.")
             return ()
-        lines = []
         for number, item in enumerate(raw, start=1):
-            line = self._clean(name, item, f"line {number} of {what}")
-            if line is None:
+            if not isinstance(item, str):
+                self.fail(name, f"Enter line {number} of {what} as text.")
                 return ()
-            if len(line) > 80:
-                self.fail(name, f"Line {number} of {what} must be 80 characters or fewer (it is {len(line)}).")
-                return ()
-            if line:
-                lines.append(line)
-        if required and not lines:
-            self.fail(name, f"Enter {what}: at least one line.")
-        elif len(lines) > max_lines:
-            self.fail(name, f"{what[0].upper()}{what[1:]} can have at most {max_lines} lines "
-                            f"(it has {len(lines)}).")
+        try:
+            return rule(raw)
+        except FieldError as error:
+            self.fail(name, str(error))
             return ()
-        return tuple(lines)
-
-    def ods_code(self) -> str | None:
-        value = self.text("ods_code", "the ODS code", max_length=20)
-        if value is None:
-            return None
-        value = value.upper()
-        if not ODS_CODE.fullmatch(value):
-            self.fail("ods_code", "Enter the ODS code as a letter followed by five digits, like A81001.")
-            return None
-        return value
-
-    def postcode(self) -> str | None:
-        value = self.text("postcode", "the postcode", required=True, max_length=40)
-        if value is None:
-            return None
-        normalised = normalise_postcode(value)
-        if normalised is None:
-            self.fail("postcode", "Enter a real UK postcode, like SW1A 1AA.")
-        return normalised
 
     def nation(self) -> str | None:
         raw = self.data.get("nation")
@@ -229,18 +186,8 @@ class _Checker:
                                   "Directory. Check the postcode, or say which nation the practice is in.")
         return found or given
 
-    def phone(self) -> str | None:
-        value = self.text("phone", "the phone number", max_length=30)
-        if value is None:
-            return None
-        if not PHONE.fullmatch(value) or sum(ch.isdigit() for ch in value) < 6:
-            self.fail("phone", "Enter a phone number using digits, spaces, brackets and hyphens, "
-                               "like 020 7946 0000.")
-            return None
-        return value
-
     def email(self) -> str | None:
-        value = self.text("email", "the e-mail address", max_length=254)
+        value = self.line("email", "the e-mail address", 254)
         if value is None:
             return None
         try:
@@ -250,7 +197,7 @@ class _Checker:
             return None
 
     def website(self) -> str | None:
-        value = self.text("website", "the website address", max_length=200)
+        value = self.line("website", "the website address", 200)
         if value is None:
             return None
         if not WEBSITE.fullmatch(value):

@@ -4,9 +4,10 @@ from flask_wtf import FlaskForm
 from wtforms import SelectField, SelectMultipleField, StringField, TextAreaField, widgets
 
 from .. import nations
+from ..practices import fields as practice_fields
 from . import languages
-from .details import DetailsError, PracticeDetails
-from .service import PostcodeIndexUnavailable, parse_for_app
+from .details import PracticeDetails
+from .service import parse_for_app
 
 
 class CheckboxesField(SelectMultipleField):
@@ -21,15 +22,15 @@ class ToolkitForm(FlaskForm):
     practice_name = StringField("Practice name")
     ods_code = StringField("ODS code (optional)",
                            description="The NHS code of your practice: a letter and five digits, like A81001.")
-    address_lines = TextAreaField("Practice address", description="One line per line of the address, "
-                                  "up to 5 lines, without the postcode.")
+    address_lines = TextAreaField("Practice address", description=practice_fields.ADDRESS_HINT)
     postcode = StringField("Postcode", description="The toolkit follows the rules of the nation this postcode is "
                                                    "in: England, Scotland or Wales.")
     # The details contract checks the value (and says plainly what is wrong), so WTForms' own choice check is off.
     nation = SelectField("Nation (optional)", validate_choice=False, choices=[("", "From the postcode")] + [
         (nation, nations.NAMES[nation]) for nation in nations.WITH_TOOLKIT],
         description="Only needed if the postcode is too new to be known; otherwise it must match the postcode.")
-    phone = StringField("Phone number (optional)", description="Printed on the posters and the reception guide.")
+    phone = StringField("Phone number (optional)",
+                        description=f"Printed on the posters and the reception guide. {practice_fields.PHONE_HINT}")
     email = StringField("E-mail address (optional)")
     website = StringField("Website (optional)")
     contact_name = StringField("Contact name (optional)", description="Printed in the pledge's signature block.")
@@ -64,15 +65,14 @@ class ToolkitForm(FlaskForm):
         return data
 
     def validate(self, extra_validators=None) -> bool:
+        """WTForms' own checks (the CSRF token), then the details contract, whose ToolkitError is raised for the
+        toolkit pages' one handler (views.toolkit_problem) to show at the fields."""
         if not super().validate(extra_validators):
             return False
-        try:
-            self.details = parse_for_app(self.details_data())
-        except PostcodeIndexUnavailable as error:
-            self.postcode.errors = [str(error)]
-            return False
-        except DetailsError as error:
-            for name, messages in error.errors.items():
-                getattr(self, name).errors = list(messages)
-            return False
+        self.details = parse_for_app(self.details_data())
         return True
+
+    def show_errors(self, errors: dict[str, list[str]]) -> None:
+        """Put each field's messages at that field."""
+        for name, messages in errors.items():
+            getattr(self, name).errors = list(messages)

@@ -19,23 +19,12 @@ from multiprocessing.connection import Connection
 from . import builder
 from .builder import Edition
 from .details import PracticeDetails
+from .errors import RenderTimedOut, RenderWorkerLost
 
 log = logging.getLogger(__name__)
 
 SAMPLE = PracticeDetails(practice_name="Warm-up Surgery", ods_code="A00000", address_lines=("1 Warm-up Street",),
                          postcode="SE1 7PB", nation="england", phone="020 7946 0000", languages=("en", "ar", "bn", "zh-Hans"))
-
-
-# What a 503 for a lost or timed-out render tells the client: a fresh render process is warm by then.
-RETRY_AFTER_SECONDS = "10"
-
-
-class RenderWorkerLost(RuntimeError):
-    """The render process stopped before it finished this toolkit."""
-
-
-class RenderTimedOut(RenderWorkerLost):
-    """The render took longer than RENDER_TIMEOUT, so its process was stopped."""
 
 
 def warm_up(edition: Edition) -> None:

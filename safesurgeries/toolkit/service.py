@@ -1,4 +1,5 @@
-"""What the web views, the API and the CLI share: the edition from config, and one build call.
+"""What the web views, the API and the CLI share: the edition from config, one parse and one build call, and
+the PDF's HTTP response.
 
 A toolkit comes from the PDF cache when the same details, edition, date, templates, fonts and WeasyPrint
 were rendered before; otherwise it is rendered, in the warm render process when RENDER_PROCESS is on, and
@@ -8,24 +9,21 @@ then stored in the cache.
 import datetime as dt
 import threading
 
-from flask import Flask, current_app
+from flask import Flask, Response, current_app
 
 from .. import nations
 from ..postcodes import IndexMissing
 from ..postcodes.service import postcode_index
 from . import languages, pdf_cache, render_workers
-from .builder import Edition, build_toolkit, check_fonts
+from .builder import Edition, build_toolkit
 from .details import PracticeDetails, parse_details
+from .errors import PostcodeIndexUnavailable
 from .pdf_cache import PdfCache, cache_key
 from .render_workers import RenderWorker
 
 # Renders in the web process itself (RENDER_PROCESS off) run one at a time: they are CPU-bound, and
 # WeasyPrint's shared FontConfiguration is not documented as safe to use from several threads at once.
 _in_process_render = threading.Lock()
-
-
-class PostcodeIndexUnavailable(RuntimeError):
-    """The postcode index is not built, so no postcode's nation (and so no toolkit's rules) can be known."""
 
 
 def nation_of_postcode(postcode: str) -> str | None:
@@ -92,9 +90,9 @@ def wait_until_warm(app: Flask) -> None:
 def build_for_app(details: PracticeDetails, today: dt.date | None = None) -> bytes:
     """Build a toolkit with the running app's edition settings: from the cache, or rendered and cached.
 
-    Raises builder.MissingFontError, or RenderWorkerLost (or RenderTimedOut) if the render process died or hung.
+    Raises MissingFontError (builder.build_toolkit's font check, not repeated here: a cached PDF was made with the
+    fonts), or RenderWorkerLost (or RenderTimedOut) if the render process died or hung.
     """
-    check_fonts(details)
     state = current_app.extensions["toolkit_rendering"]
     edition, today = current_edition(), today or dt.date.today()
     cache, key = state["cache"], cache_key(details, edition, today)
@@ -108,3 +106,9 @@ def build_for_app(details: PracticeDetails, today: dt.date | None = None) -> byt
             pdf = build_toolkit(details, edition, today)
     cache.put(key, pdf)
     return pdf
+
+
+def pdf_response(pdf: bytes, filename: str) -> Response:
+    """A toolkit PDF as a download, for the HTML pages and the API alike."""
+    return Response(pdf, mimetype="application/pdf",
+                    headers={"Content-Disposition": f'attachment; filename="{filename}"'})

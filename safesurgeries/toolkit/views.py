@@ -1,13 +1,13 @@
 """The toolkit pages: the details form, the in-browser preview and the PDF download."""
 
-from flask import Blueprint, Response, render_template, request, url_for
+from flask import Blueprint, Response, g, render_template, request, url_for
 
 from .. import nations
 from ..practices.directory import finder_results
 from . import builder, languages
+from .errors import ToolkitError
 from .forms import ToolkitForm
-from .render_workers import RETRY_AFTER_SECONDS, RenderWorkerLost
-from .service import build_for_app, current_edition
+from .service import build_for_app, current_edition, pdf_response
 
 bp = Blueprint("toolkit", __name__, url_prefix="/toolkit")
 
@@ -15,6 +15,13 @@ bp = Blueprint("toolkit", __name__, url_prefix="/toolkit")
 def _form_page(form: ToolkitForm, status: int = 200, find: str = "", found=()):
     return render_template("toolkit/form.html", form=form, languages=languages.catalogue(),
                            find=find, found=found), status
+
+
+def _posted_form() -> ToolkitForm:
+    """The request's form, made once: the view and the error handler below share it (and what was typed)."""
+    if "toolkit_form" not in g:
+        g.toolkit_form = ToolkitForm()
+    return g.toolkit_form
 
 
 @bp.get("")
@@ -27,7 +34,7 @@ def form():
 @bp.post("")
 def change():
     """Back from the preview to the form, with what was typed."""
-    return _form_page(ToolkitForm())
+    return _form_page(_posted_form())
 
 
 def _preview_page(form: ToolkitForm, problem: str | None = None):
@@ -41,7 +48,7 @@ def _preview_page(form: ToolkitForm, problem: str | None = None):
 
 @bp.post("/preview")
 def preview():
-    form = ToolkitForm()
+    form = _posted_form()
     if not form.validate():
         return _form_page(form, 422)
     return _preview_page(form)
@@ -49,24 +56,26 @@ def preview():
 
 @bp.post("/download")
 def download():
-    form = ToolkitForm()
+    form = _posted_form()
     if not form.validate():
         return _form_page(form, 422)
-    try:
-        pdf = build_for_app(form.details)
-    except builder.MissingFontError as error:
-        return _preview_page(form, problem=str(error)), 503
-    except RenderWorkerLost as error:  # passing trouble: say when to try again
-        return _preview_page(form, problem=str(error)), 503, {"Retry-After": RETRY_AFTER_SECONDS}
-    return pdf_response(pdf, builder.download_name(form.details))
+    return pdf_response(build_for_app(form.details), builder.download_name(form.details))
+
+
+@bp.errorhandler(ToolkitError)
+def toolkit_problem(error: ToolkitError):
+    """Every toolkit error on these pages: what was typed wrong at its fields on the form; a PDF that could not be
+    made (a missing font, a lost or slow render) on the preview, with the reason first and every detail kept."""
+    form = _posted_form()
+    headers = {"Retry-After": error.retry_after} if error.retry_after else {}
+    if form.details is None:  # the details themselves (or the postcode index they need)
+        form.show_errors(error.field_errors)
+        page, status = _form_page(form, error.status)
+        return page, status, headers
+    return _preview_page(form, problem=str(error)), error.status, headers
 
 
 @bp.get("/toolkit.css")
 def toolkit_stylesheet():
     """The toolkit's own stylesheet, so that the in-browser preview looks like the PDF."""
     return Response(builder.toolkit_css() + "\n" + builder.language_css(), mimetype="text/css")
-
-
-def pdf_response(pdf: bytes, filename: str) -> Response:
-    return Response(pdf, mimetype="application/pdf",
-                    headers={"Content-Disposition": f'attachment; filename="{filename}"'})
