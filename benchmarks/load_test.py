@@ -35,9 +35,15 @@ TOOLKIT_CLIENTS, TOOLKIT_PRACTICES = 10, 60
 
 
 def toolkit_body(number: int) -> bytes:
-    return json.dumps({"practice_name": f"Load Test Surgery {number}", "address_lines": [f"{number} Load Road"],
-                       "postcode": "SE15 1AA", "phone": f"020 7946 {number:04d}",
-                       "languages": ["ar", "bn", "zh-Hans"]}).encode()
+    return json.dumps(
+        {
+            "practice_name": f"Load Test Surgery {number}",
+            "address_lines": [f"{number} Load Road"],
+            "postcode": "SE15 1AA",
+            "phone": f"020 7946 {number:04d}",
+            "languages": ["ar", "bn", "zh-Hans"],
+        }
+    ).encode()
 
 
 def free_port() -> int:
@@ -57,13 +63,33 @@ def request(connection: http.client.HTTPConnection, method: str, path: str, body
 def start_server(instance: Path, port: int, extra_env: dict | None = None) -> subprocess.Popen:
     # Every client comes from 127.0.0.1, so the per-address rate limits would answer 429 to most of them:
     # the benchmark measures capacity, not the limits (tests/test_rate_limits.py checks those).
-    unlimited = {f"SAFESURGERIES_LIMIT_{name}": "1000000 per minute"
-                 for name in ("PLEDGE_SUBMIT", "PLEDGE_RECIPIENT", "PLEDGE_LINKS", "STAFF_SIGN_IN", "TOOLKIT_API",
-                              "TOOLKIT_DOWNLOAD", "TOOLKIT_PREVIEW")}
+    unlimited = {
+        f"SAFESURGERIES_LIMIT_{name}": "1000000 per minute"
+        for name in (
+            "PLEDGE_SUBMIT",
+            "PLEDGE_RECIPIENT",
+            "PLEDGE_LINKS",
+            "STAFF_SIGN_IN",
+            "TOOLKIT_API",
+            "TOOLKIT_DOWNLOAD",
+            "TOOLKIT_PREVIEW",
+        )
+    }
     env = {**os.environ, **unlimited, "SAFESURGERIES_INSTANCE_PATH": str(instance), **(extra_env or {})}
-    return subprocess.Popen([str(ROOT / ".venv" / "bin" / "gunicorn"), "-c", str(ROOT / "gunicorn.conf.py"),
-                             "--bind", f"{HOST}:{port}", "--log-level", "warning"],
-                            cwd=ROOT, env=env, start_new_session=True)
+    return subprocess.Popen(
+        [
+            str(ROOT / ".venv" / "bin" / "gunicorn"),
+            "-c",
+            str(ROOT / "gunicorn.conf.py"),
+            "--bind",
+            f"{HOST}:{port}",
+            "--log-level",
+            "warning",
+        ],
+        cwd=ROOT,
+        env=env,
+        start_new_session=True,
+    )
 
 
 def stop_server(server: subprocess.Popen) -> None:
@@ -145,18 +171,31 @@ def run_load(port: int, clients: int = 50, seconds: float = 60) -> dict:
 
         def pick(q):
             return ordered[min(len(ordered) - 1, int(q * len(ordered)))] * 1000 if ordered else None
-        return {"requests": len(values), "errors": error_count, "per_second": len(values) / elapsed,
-                "p50_ms": pick(0.50), "p95_ms": pick(0.95), "p99_ms": pick(0.99)}
+
+        return {
+            "requests": len(values),
+            "errors": error_count,
+            "per_second": len(values) / elapsed,
+            "p50_ms": pick(0.50),
+            "p95_ms": pick(0.95),
+            "p99_ms": pick(0.99),
+        }
 
     every = [value for values in latencies.values() for value in values]
-    return {"clients": clients, "toolkit_clients": TOOLKIT_CLIENTS, "toolkit_practices": TOOLKIT_PRACTICES,
-            "seconds": elapsed,
-            "endpoints": {name: summary(latencies[name], errors[name]) for name in ENDPOINTS},
-            "all": summary(every, sum(errors.values())), "error_samples": error_samples}
+    return {
+        "clients": clients,
+        "toolkit_clients": TOOLKIT_CLIENTS,
+        "toolkit_practices": TOOLKIT_PRACTICES,
+        "seconds": elapsed,
+        "endpoints": {name: summary(latencies[name], errors[name]) for name in ENDPOINTS},
+        "all": summary(every, sum(errors.values())),
+        "error_samples": error_samples,
+    }
 
 
 def process_rss_mb(master_pid: int) -> dict:
     """RSS of gunicorn's workers and of their render processes, from /proc."""
+
     def children(pid):
         try:
             return [int(child) for child in Path(f"/proc/{pid}/task/{pid}/children").read_text().split()]
@@ -170,10 +209,16 @@ def process_rss_mb(master_pid: int) -> dict:
         return 0.0
 
     workers = children(master_pid)
-    render = [child for worker in workers for child in children(worker)
-              if "spawn_main" in Path(f"/proc/{child}/cmdline").read_text().replace("\0", " ")]
-    return {"web_workers_mb": [round(rss(pid), 1) for pid in workers],
-            "render_processes_mb": [round(rss(pid), 1) for pid in render]}
+    render = [
+        child
+        for worker in workers
+        for child in children(worker)
+        if "spawn_main" in Path(f"/proc/{child}/cmdline").read_text().replace("\0", " ")
+    ]
+    return {
+        "web_workers_mb": [round(rss(pid), 1) for pid in workers],
+        "render_processes_mb": [round(rss(pid), 1) for pid in render],
+    }
 
 
 def main(instance: Path, clients: int = 50, seconds: float = 60) -> dict:
@@ -184,8 +229,11 @@ def main(instance: Path, clients: int = 50, seconds: float = 60) -> dict:
     try:
         results["start_up_s"] = wait_until_up(port)
         results["first_toolkit"] = first_against_warm(port, 50_000)
-        print(f"  up after {results['start_up_s']:.1f}s; first toolkit {results['first_toolkit']['first_s']:.2f}s, "
-              f"warm {results['first_toolkit']['warm_s']:.2f}s", flush=True)
+        print(
+            f"  up after {results['start_up_s']:.1f}s; first toolkit {results['first_toolkit']['first_s']:.2f}s, "
+            f"warm {results['first_toolkit']['warm_s']:.2f}s",
+            flush=True,
+        )
         print(f"Load: {clients} clients for {seconds:.0f}s...", flush=True)
         results["load"] = run_load(port, clients, seconds)
         results["memory"] = process_rss_mb(server.pid)

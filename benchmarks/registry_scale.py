@@ -74,16 +74,29 @@ def measure(instance: Path) -> int:
         except IndexMissing:
             # In another process, so that building it (reading all of the ONS data) does not count in our RSS.
             print("Building the postcode index (about 10 s)...")
-            subprocess.run([sys.executable, "-c", "import sys; from pathlib import Path; "
-                            "from safesurgeries.postcodes import build_index; build_index(Path(sys.argv[1]))",
-                            app.config["POSTCODE_INDEX"]], check=True)
+            subprocess.run(
+                [
+                    sys.executable,
+                    "-c",
+                    "import sys; from pathlib import Path; "
+                    "from safesurgeries.postcodes import build_index; build_index(Path(sys.argv[1]))",
+                    app.config["POSTCODE_INDEX"],
+                ],
+                check=True,
+            )
         flask_migrate.upgrade()
         report = import_epraccur(EPRACCUR, postcode_index())
-        open_ids = db.session.scalars(select(Practice.id).where(Practice.status == PracticeStatus.ACTIVE,
-                                                                 Practice.prescribing_setting == 4)).all()
+        open_ids = db.session.scalars(
+            select(Practice.id).where(Practice.status == PracticeStatus.ACTIVE, Practice.prescribing_setting == 4)
+        ).all()
         now = dt.datetime.now(dt.timezone.utc)
-        db.session.execute(insert(Listing), [{"practice_id": pid, "active": True, "listed_since": now,
-                                               "last_confirmed": now, "is_demo": False} for pid in open_ids])
+        db.session.execute(
+            insert(Listing),
+            [
+                {"practice_id": pid, "active": True, "listed_since": now, "last_confirmed": now, "is_demo": False}
+                for pid in open_ids
+            ],
+        )
         db.session.commit()
         print(f"Imported {report.added} practices; listed {len(open_ids)} open GP practices.")
 
@@ -121,12 +134,23 @@ def measure(instance: Path) -> int:
     print(f"\nNearest to SE15 1AA: {nearest[0]['name']} ({nearest[0]['distance_km']} km)")
 
     RESULTS.parent.mkdir(parents=True, exist_ok=True)
-    RESULTS.write_text(json.dumps({
-        "measured_at": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
-        "python": platform.python_version(), "machine": platform.machine(),
-        "listed": listed, "runs": RUNS, "median_ms": {k: round(v, 3) for k, v in timings.items()},
-        "targets_ms": TARGETS_MS, "max_rss_mb": round(rss_mb, 1), "target_rss_mb": TARGET_RSS_MB,
-    }, indent=2) + "\n")
+    RESULTS.write_text(
+        json.dumps(
+            {
+                "measured_at": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
+                "python": platform.python_version(),
+                "machine": platform.machine(),
+                "listed": listed,
+                "runs": RUNS,
+                "median_ms": {k: round(v, 3) for k, v in timings.items()},
+                "targets_ms": TARGETS_MS,
+                "max_rss_mb": round(rss_mb, 1),
+                "target_rss_mb": TARGET_RSS_MB,
+            },
+            indent=2,
+        )
+        + "\n"
+    )
     print(f"Wrote {RESULTS.relative_to(ROOT)}")
     return 0
 

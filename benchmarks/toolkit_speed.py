@@ -27,15 +27,24 @@ def distinct_details(count: int, offset: int = 0) -> list:
     from safesurgeries.toolkit.service import parse_for_app
 
     with create_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI": "sqlite://"}).app_context():
-        return [parse_for_app({
-            "practice_name": f"Benchmark Surgery {number}",
-            "ods_code": f"B{number:05d}",
-            "address_lines": [f"{number} Benchmark Road", "Deptford" if number % 2 else "Peckham and Nunhead", "London"],
-            "postcode": "SE8 4RU",
-            "phone": f"020 7946 {number:04d}",
-            "contact_name": f"Manager {number}",
-            "languages": list(LANGUAGES),
-        }) for number in range(offset, offset + count)]
+        return [
+            parse_for_app(
+                {
+                    "practice_name": f"Benchmark Surgery {number}",
+                    "ods_code": f"B{number:05d}",
+                    "address_lines": [
+                        f"{number} Benchmark Road",
+                        "Deptford" if number % 2 else "Peckham and Nunhead",
+                        "London",
+                    ],
+                    "postcode": "SE8 4RU",
+                    "phone": f"020 7946 {number:04d}",
+                    "contact_name": f"Manager {number}",
+                    "languages": list(LANGUAGES),
+                }
+            )
+            for number in range(offset, offset + count)
+        ]
 
 
 def document_facts(pdf: bytes) -> dict:
@@ -43,8 +52,11 @@ def document_facts(pdf: bytes) -> dict:
     root = reader.trailer["/Root"]
     return {
         "pages": [" ".join(page.extract_text().split()) for page in reader.pages],
-        "outline": [(item.title, reader.get_destination_page_number(item)) for item in reader.outline
-                    if not isinstance(item, list)],
+        "outline": [
+            (item.title, reader.get_destination_page_number(item))
+            for item in reader.outline
+            if not isinstance(item, list)
+        ],
         "title": reader.metadata.title,
         "lang": root.get("/Lang"),
         "tagged": bool(root["/MarkInfo"]["/Marked"]) and "/StructTreeRoot" in root,
@@ -76,13 +88,21 @@ def measure_renders(runs: int) -> dict:
 
     plain_times, write_times, cached_times, same, plain_cpu = [], [], [], [], []
     with tempfile.TemporaryDirectory() as instance:
-        app = create_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI": "sqlite://", "PDF_CACHE_DIR": instance,
-                          "TOOLKIT_EDITION": EDITION_ARGS[0], "CONTENT_REVIEWED": EDITION_ARGS[1]})
+        app = create_app(
+            {
+                "TESTING": True,
+                "SQLALCHEMY_DATABASE_URI": "sqlite://",
+                "PDF_CACHE_DIR": instance,
+                "TOOLKIT_EDITION": EDITION_ARGS[0],
+                "CONTENT_REVIEWED": EDITION_ARGS[1],
+            }
+        )
         with app.app_context():
             for details in distinct_details(runs):
                 plain_time, plain = timed(lambda: builder.build_toolkit(details, edition), plain_cpu)
-                laid_out = renderer.layout(builder.toolkit_html(details, edition),
-                                           [builder.toolkit_css(), builder.language_css()])
+                laid_out = renderer.layout(
+                    builder.toolkit_html(details, edition), [builder.toolkit_css(), builder.language_css()]
+                )
                 write_time, _ = timed(lambda: renderer.write(laid_out))
                 stored = build_for_app(details)  # renders and stores it
                 cached_time, cached = timed(lambda: build_for_app(details))
@@ -90,12 +110,21 @@ def measure_renders(runs: int) -> dict:
                 write_times.append(write_time)
                 cached_times.append(cached_time)
                 same.append(cached == stored and document_facts(cached) == document_facts(plain))
-                print(f"  {details.practice_name}: plain {plain_time:.3f}s, writing the laid-out pages "
-                      f"{write_time:.3f}s, cached {cached_time * 1000:.2f}ms, same document: {same[-1]}", flush=True)
-    return {"runs": runs, "pages": len(document_facts(plain)["pages"]), "languages": list(LANGUAGES),
-            "plain_s": statistics.median(plain_times), "write_only_s": statistics.median(write_times),
-            "cached_s": statistics.median(cached_times), "all_same_document": all(same),
-            "plain_cpu_s": statistics.median(plain_cpu)}
+                print(
+                    f"  {details.practice_name}: plain {plain_time:.3f}s, writing the laid-out pages "
+                    f"{write_time:.3f}s, cached {cached_time * 1000:.2f}ms, same document: {same[-1]}",
+                    flush=True,
+                )
+    return {
+        "runs": runs,
+        "pages": len(document_facts(plain)["pages"]),
+        "languages": list(LANGUAGES),
+        "plain_s": statistics.median(plain_times),
+        "write_only_s": statistics.median(write_times),
+        "cached_s": statistics.median(cached_times),
+        "all_same_document": all(same),
+        "plain_cpu_s": statistics.median(plain_cpu),
+    }
 
 
 def _throughput_worker(offset: int, count: int, start_at, results):
@@ -114,8 +143,10 @@ def measure_throughput(processes: int = 2, per_process: int = 8) -> dict:
     """Distinct toolkits per minute from `processes` warm processes at once (no PDF cache)."""
     context = multiprocessing.get_context("spawn")
     start_at, results = context.Barrier(processes + 1), context.Queue()
-    workers = [context.Process(target=_throughput_worker, args=(1000 * (n + 1), per_process, start_at, results))
-               for n in range(processes)]
+    workers = [
+        context.Process(target=_throughput_worker, args=(1000 * (n + 1), per_process, start_at, results))
+        for n in range(processes)
+    ]
     for worker in workers:
         worker.start()
     start_at.wait()
@@ -124,8 +155,12 @@ def measure_throughput(processes: int = 2, per_process: int = 8) -> dict:
     for worker in workers:
         worker.join()
     elapsed = finished - began
-    return {"processes": processes, "toolkits": processes * per_process, "seconds": elapsed,
-            "per_minute": processes * per_process / elapsed * 60}
+    return {
+        "processes": processes,
+        "toolkits": processes * per_process,
+        "seconds": elapsed,
+        "per_minute": processes * per_process / elapsed * 60,
+    }
 
 
 def main() -> dict:

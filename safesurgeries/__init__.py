@@ -15,8 +15,9 @@ from .security import bodies
 def create_app(test_config: dict | None = None) -> Flask:
     """Create the app; test_config, when given, overrides the environment's settings."""
     instance_path = os.environ.get("SAFESURGERIES_INSTANCE_PATH")
-    app = Flask(__name__, instance_path=instance_path and str(Path(instance_path).resolve()),
-                instance_relative_config=True)
+    app = Flask(
+        __name__, instance_path=instance_path and str(Path(instance_path).resolve()), instance_relative_config=True
+    )
     os.makedirs(app.instance_path, exist_ok=True)
     app.config.update(load_config(Path(app.instance_path)))
     if test_config:
@@ -24,6 +25,7 @@ def create_app(test_config: dict | None = None) -> Flask:
 
     register_extensions(app)
     from .security.bodies import DatabaseIntegerConverter
+
     app.url_map.converters["int"] = DatabaseIntegerConverter  # before any route is added
     register_blueprints(app)
     register_errorhandlers(app)
@@ -78,26 +80,30 @@ def register_errorhandlers(app: Flask) -> None:
     @app.errorhandler(HTTPException)
     def http_error(error: HTTPException):
         # A 405 must name the methods the path does take (RFC 9110, 15.5.6); werkzeug's routing knows them.
-        headers = ({"Allow": ", ".join(error.valid_methods)}
-                   if isinstance(error, MethodNotAllowed) and error.valid_methods else {})
+        headers = (
+            {"Allow": ", ".join(error.valid_methods)}
+            if isinstance(error, MethodNotAllowed) and error.valid_methods
+            else {}
+        )
         if is_api_request():
             return json_problem(error.code, error.description, headers)
         return render_template("error.html", error=error), error.code, headers
 
     @app.errorhandler(sa_exc.OperationalError)  # locked, unreachable, connection lost
-    @app.errorhandler(sa_exc.InterfaceError)    # the connection closed under us
+    @app.errorhandler(sa_exc.InterfaceError)  # the connection closed under us
     @app.errorhandler(sa_exc.ProgrammingError)  # tables gone (a dropped schema, an unmigrated database)
     def database_unavailable(error: sa_exc.DBAPIError):
         """503 and 'try again': the request's transaction is rolled back, so nothing is half-written."""
         app.logger.error("Database unavailable: %s", error, exc_info=error)
         db.session.rollback()
-        message = "The service is busy or briefly unavailable, and nothing you sent was saved. Please try again in a minute."
+        message = (
+            "The service is busy or briefly unavailable, and nothing you sent was saved. Please try again in a minute."
+        )
         headers = {"Retry-After": "30"}
         if is_api_request():
             return json_problem(503, message, headers)
         # Straight from the Jinja environment: a blueprint's context processor may itself need the database.
-        page = app.jinja_env.get_template("error.html").render(
-            error=ServiceUnavailable(), message=message)
+        page = app.jinja_env.get_template("error.html").render(error=ServiceUnavailable(), message=message)
         return page, 503, headers
 
     @app.after_request  # registered last, so it runs before the app's other after_request hooks

@@ -26,15 +26,35 @@ class Setting:
 
 # The README's configuration table is this list; keep them in step.
 SETTINGS = (
-    Setting("INSTANCE_PATH", None, "Folder for the SQLite database, the secret key and other local state. Default: instance/ in the project."),
+    Setting(
+        "INSTANCE_PATH",
+        None,
+        "Folder for the SQLite database, the secret key and other local state. Default: instance/ in the project.",
+    ),
     Setting("DATABASE_URL", None, "SQLAlchemy database URL. Default: SQLite at instance/safesurgeries.db."),
-    Setting("SECRET_KEY", None, "Signs sessions and CSRF tokens. Default: generated once and kept in instance/secret_key."),
-    Setting("POSTCODE_INDEX", None, "The postcode index file that `safesurgeries postcodes build` writes. Default: instance/postcodes.idx."),
+    Setting(
+        "SECRET_KEY", None, "Signs sessions and CSRF tokens. Default: generated once and kept in instance/secret_key."
+    ),
+    Setting(
+        "POSTCODE_INDEX",
+        None,
+        "The postcode index file that `safesurgeries postcodes build` writes. Default: instance/postcodes.idx.",
+    ),
     Setting("TOOLKIT_EDITION", "2026.2", "The toolkit's edition, printed on the cover and in every page footer."),
-    Setting("CONTENT_REVIEWED", "2026-11", "Year and month (YYYY-MM) the toolkit's content was last reviewed; printed on the cover and in every footer."),
+    Setting(
+        "CONTENT_REVIEWED",
+        "2026-11",
+        "Year and month (YYYY-MM) the toolkit's content was last reviewed; printed on the cover and in every footer.",
+    ),
     Setting("MAX_BATCH_ROWS", "5000", "Most rows `safesurgeries toolkit batch` accepts in one CSV."),
-    Setting("PUBLIC_BASE_URL", "http://127.0.0.1:5000", "The site's public address, used in links in e-mails and in the certificate's QR code."),
-    Setting("SMTP_HOST", None, "SMTP server for e-mail. Unset: e-mails are written as .eml files under instance/outbox/."),
+    Setting(
+        "PUBLIC_BASE_URL",
+        "http://127.0.0.1:5000",
+        "The site's public address, used in links in e-mails and in the certificate's QR code.",
+    ),
+    Setting(
+        "SMTP_HOST", None, "SMTP server for e-mail. Unset: e-mails are written as .eml files under instance/outbox/."
+    ),
     Setting("SMTP_PORT", "25", "SMTP port (587 for submission with STARTTLS, 465 is not supported)."),
     Setting("SMTP_USER", None, "SMTP user name, if the server needs one."),
     Setting("SMTP_PASSWORD", None, "SMTP password, if the server needs one."),
@@ -42,25 +62,97 @@ SETTINGS = (
     Setting("MAIL_FROM", "Safe Surgeries <no-reply@safesurgeries.invalid>", "The From address of every e-mail."),
     Setting("RETENTION_UNCONFIRMED_DAYS", "30", "Days after which a pledge never confirmed is deleted."),
     Setting("RETENTION_REJECTED_DAYS", "90", "Days after a rejection when the pledge's contact details are deleted."),
-    Setting("RETENTION_WITHDRAWN_DAYS", "90", "Days after a withdrawal or unlisting when the contact details are deleted."),
+    Setting(
+        "RETENTION_WITHDRAWN_DAYS", "90", "Days after a withdrawal or unlisting when the contact details are deleted."
+    ),
     Setting("STAFF_SESSION_MINUTES", "30", "A staff session ends after this many minutes without a request."),
-    Setting("PDF_CACHE_DIR", None, "Folder for finished toolkit PDFs, named by a hash of all they are made from. Default: instance/pdf-cache."),
-    Setting("PDF_CACHE_MAX_MB", "512", "Most megabytes the PDF cache may hold (least recently used removed first); 0 turns it off."),
-    Setting("RENDER_PROCESS", "false", "true: each web worker renders PDFs in a warm child process, so a render that dies or hangs is a 503, not a lost worker."),
-    Setting("RENDER_TIMEOUT", "180", "Seconds a render in the render process may take before the process is stopped and the visitor told to try again (needs RENDER_PROCESS)."),
-    Setting("RENDER_WARM_UP", "false", "true: render a sample toolkit at start-up (in the render process, or a background thread), off the request path."),
-    Setting("MAP_TILE_URL", "https://tile.openstreetmap.org/{z}/{x}/{y}.png", "The map's tile server (a Leaflet URL template)."),
-    Setting("MAP_TILE_ATTRIBUTION", '&copy; <a href="https://www.openstreetmap.org/copyright">OpenStreetMap</a> contributors',
-            "The credit the tile server asks for, as HTML, shown in the map's corner."),
-    Setting("REDIS_URL", None, "Redis for the rate limits' counts, so that every worker and server shares them (e.g. redis://127.0.0.1:6379/0). Unset: counts are kept in each process's memory."),
-    Setting("LIMIT_PLEDGE_SUBMIT", "30 per hour", "Most pledges one address may submit (a Flask-Limiter limit, e.g. `30 per hour` or `5/minute;30/hour`)."),
-    Setting("LIMIT_PLEDGE_RECIPIENT", "5 per day", "Most pledge confirmation e-mails to one contact e-mail address, whoever sends them (only pledges stored count)."),
-    Setting("LIMIT_PLEDGE_LINKS", "60 per hour", "Most uses of the e-mailed confirm, withdraw, reconfirm and resend links from one address."),
-    Setting("LIMIT_STAFF_SIGN_IN", "30 per hour", "Most staff sign-in attempts from one address (on top of the growing wait after 3 failures for one account from one address)."),
-    Setting("LIMIT_TOOLKIT_API", "20 per minute", "Most toolkit PDFs one address may ask the API (POST /api/v1/toolkits) for."),
-    Setting("LIMIT_TOOLKIT_DOWNLOAD", "20 per minute", "Most toolkit PDFs one address may download through the web form (POST /toolkit/download)."),
-    Setting("LIMIT_TOOLKIT_PREVIEW", "30 per minute", "Most toolkit previews one address may ask the web form (POST /toolkit/preview) for."),
-    Setting("TRUSTED_PROXIES", "0", "How many reverse proxies sit in front of the app; their X-Forwarded-For and X-Forwarded-Proto are then believed, so rate limits count each visitor's own address."),
+    Setting(
+        "PDF_CACHE_DIR",
+        None,
+        "Folder for finished toolkit PDFs, named by a hash of all they are made from. Default: instance/pdf-cache.",
+    ),
+    Setting(
+        "PDF_CACHE_MAX_MB",
+        "512",
+        "Most megabytes the PDF cache may hold (least recently used removed first); 0 turns it off.",
+    ),
+    Setting(
+        "RENDER_PROCESS",
+        "false",
+        "true: each web worker renders PDFs in a warm child process, so a render that dies or hangs "
+        "is a 503, not a lost worker.",
+    ),
+    Setting(
+        "RENDER_TIMEOUT",
+        "180",
+        "Seconds a render in the render process may take before the process is stopped and the "
+        "visitor told to try again (needs RENDER_PROCESS).",
+    ),
+    Setting(
+        "RENDER_WARM_UP",
+        "false",
+        "true: render a sample toolkit at start-up (in the render process, or a background thread), "
+        "off the request path.",
+    ),
+    Setting(
+        "MAP_TILE_URL",
+        "https://tile.openstreetmap.org/{z}/{x}/{y}.png",
+        "The map's tile server (a Leaflet URL template).",
+    ),
+    Setting(
+        "MAP_TILE_ATTRIBUTION",
+        '&copy; <a href="https://www.openstreetmap.org/copyright">OpenStreetMap</a> contributors',
+        "The credit the tile server asks for, as HTML, shown in the map's corner.",
+    ),
+    Setting(
+        "REDIS_URL",
+        None,
+        "Redis for the rate limits' counts, so that every worker and server shares them (e.g. "
+        "redis://127.0.0.1:6379/0). Unset: counts are kept in each process's memory.",
+    ),
+    Setting(
+        "LIMIT_PLEDGE_SUBMIT",
+        "30 per hour",
+        "Most pledges one address may submit (a Flask-Limiter limit, e.g. `30 per hour` or `5/minute;30/hour`).",
+    ),
+    Setting(
+        "LIMIT_PLEDGE_RECIPIENT",
+        "5 per day",
+        "Most pledge confirmation e-mails to one contact e-mail address, whoever sends them (only "
+        "pledges stored count).",
+    ),
+    Setting(
+        "LIMIT_PLEDGE_LINKS",
+        "60 per hour",
+        "Most uses of the e-mailed confirm, withdraw, reconfirm and resend links from one address.",
+    ),
+    Setting(
+        "LIMIT_STAFF_SIGN_IN",
+        "30 per hour",
+        "Most staff sign-in attempts from one address (on top of the growing wait after 3 failures "
+        "for one account from one address).",
+    ),
+    Setting(
+        "LIMIT_TOOLKIT_API",
+        "20 per minute",
+        "Most toolkit PDFs one address may ask the API (POST /api/v1/toolkits) for.",
+    ),
+    Setting(
+        "LIMIT_TOOLKIT_DOWNLOAD",
+        "20 per minute",
+        "Most toolkit PDFs one address may download through the web form (POST /toolkit/download).",
+    ),
+    Setting(
+        "LIMIT_TOOLKIT_PREVIEW",
+        "30 per minute",
+        "Most toolkit previews one address may ask the web form (POST /toolkit/preview) for.",
+    ),
+    Setting(
+        "TRUSTED_PROXIES",
+        "0",
+        "How many reverse proxies sit in front of the app; their X-Forwarded-For and "
+        "X-Forwarded-Proto are then believed, so rate limits count each visitor's own address.",
+    ),
 )
 
 

@@ -4,11 +4,10 @@ import importlib
 from dataclasses import dataclass
 
 import click
-from flask import current_app
-from flask.cli import with_appcontext
-
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
+from flask import current_app
+from flask.cli import with_appcontext
 from sqlalchemy.exc import SQLAlchemyError
 
 from .extensions import db
@@ -39,8 +38,11 @@ def check_harfbuzz_subset() -> Check:
     except (ImportError, OSError):
         return Check("HarfBuzz subsetting", False, "WeasyPrint cannot load; see above")
     if harfbuzz_subset is None or not harfbuzz.hb_version_atleast(4, 1, 0):
-        return Check("HarfBuzz subsetting", False, "missing: PDFs build about 6x slower; "
-                                                   "install: apt-get install libharfbuzz-subset0")
+        return Check(
+            "HarfBuzz subsetting",
+            False,
+            "missing: PDFs build about 6x slower; install: apt-get install libharfbuzz-subset0",
+        )
     return Check("HarfBuzz subsetting", True, "available")
 
 
@@ -52,8 +54,11 @@ def check_fonts() -> list[Check]:
     for language in languages.catalogue().values():
         ok = language.font_family in installed
         package = FONT_PACKAGES.get(language.font_family, "fonts-noto-core")
-        detail = (f"font '{language.font_family}' installed" if ok else
-                  f"font '{language.font_family}' missing; install: apt-get install fontconfig {package}")
+        detail = (
+            f"font '{language.font_family}' installed"
+            if ok
+            else f"font '{language.font_family}' missing; install: apt-get install fontconfig {package}"
+        )
         checks.append(Check(f"Font for {language.name} ({language.code})", ok, detail))
     return checks
 
@@ -64,12 +69,14 @@ def check_database() -> Check:
         with db.engine.connect() as connection:
             current = MigrationContext.configure(connection).get_current_revision()
     except SQLAlchemyError as error:
-        return Check("Database", False, f"cannot connect ({error.__class__.__name__}: {error}); "
-                                        "check SAFESURGERIES_DATABASE_URL")
+        return Check(
+            "Database", False, f"cannot connect ({error.__class__.__name__}: {error}); check SAFESURGERIES_DATABASE_URL"
+        )
     url = db.engine.url.render_as_string(hide_password=True)
     if current != head:
-        return Check("Database", False, f"{url} is at migration {current or 'none'}, not {head}; "
-                                        "run: safesurgeries db upgrade")
+        return Check(
+            "Database", False, f"{url} is at migration {current or 'none'}, not {head}; run: safesurgeries db upgrade"
+        )
     return Check("Database", True, f"{url}, migrated to {head}")
 
 
@@ -80,8 +87,11 @@ def check_postcode_index() -> Check:
         index = postcode_index()
     except IndexMissing as error:
         return Check("Postcode index", False, str(error))
-    return Check("Postcode index", True, f"{index.path}: {len(index):,} postcodes, "
-                                         f"ONS data package {index.header['source_version']}")
+    return Check(
+        "Postcode index",
+        True,
+        f"{index.path}: {len(index):,} postcodes, ONS data package {index.header['source_version']}",
+    )
 
 
 def check_public_base_url() -> Check:
@@ -94,8 +104,14 @@ def check_public_base_url() -> Check:
 
 
 def run_checks() -> list[Check]:
-    return [check_weasyprint(), check_harfbuzz_subset(), *check_fonts(), check_database(), check_postcode_index(),
-            check_public_base_url()]
+    return [
+        check_weasyprint(),
+        check_harfbuzz_subset(),
+        *check_fonts(),
+        check_database(),
+        check_postcode_index(),
+        check_public_base_url(),
+    ]
 
 
 @click.command("doctor")

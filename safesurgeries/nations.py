@@ -24,7 +24,8 @@ NORTHERN_IRELAND_RULES = (
     "Ireland) 2015, with exemptions for refugees, asylum seekers and children in care, among others "
     "(https://legislation.gov.uk/nisr/2015/27/part/1/made). For advice on migrants' access to health care in "
     "Northern Ireland, contact the Law Centre NI "
-    "(https://www.lawcentreni.org/policy-advocacy/migrant-health-and-social-care).")
+    "(https://www.lawcentreni.org/policy-advocacy/migrant-health-and-social-care)."
+)
 
 # The first letter of an ONS GSS code (E06000001, S12000033, W06000001, N09000001). L (Channel Islands)
 # and M (Isle of Man) are not in the UK's NHS, so they have no nation here.

@@ -21,10 +21,20 @@ def external_url(endpoint: str, **values) -> str:
 
 # Names that never reach this site from another machine: RFC 6761 special-use and RFC 2606 example names,
 # and names a home or office network gives its own machines.
-NOT_PUBLIC_SUFFIXES = (".localhost", ".local", ".internal", ".lan", ".home.arpa", ".invalid", ".test", ".example",
-                       "example.com", "example.org", "example.net")
-FIX = ("set SAFESURGERIES_PUBLIC_BASE_URL to the address people use to reach the site, "
-       "e.g. https://safesurgeries.org.uk")
+NOT_PUBLIC_SUFFIXES = (
+    ".localhost",
+    ".local",
+    ".internal",
+    ".lan",
+    ".home.arpa",
+    ".invalid",
+    ".test",
+    ".example",
+    "example.com",
+    "example.org",
+    "example.net",
+)
+FIX = "set SAFESURGERIES_PUBLIC_BASE_URL to the address people use to reach the site, e.g. https://safesurgeries.org.uk"
 
 
 def base_url_problem(base_url: str) -> str | None:

@@ -13,9 +13,9 @@ from pathlib import Path
 
 import flask_migrate
 from flask import Flask
+from pledging import SAMPLE, eml_messages, link_path
 from werkzeug.serving import make_server
 
-from pledging import SAMPLE, eml_messages, link_path
 from safesurgeries import create_app
 from safesurgeries.extensions import db
 
@@ -24,8 +24,15 @@ AXE_JS = Path(__file__).resolve().parent / "browser" / "node_modules" / "axe-cor
 SCREENSHOTS = Path(__file__).resolve().parents[1] / "screenshots"
 # As root in a container Chromium needs --no-sandbox; the rest stop it calling Google's servers, which this
 # machine's closed network refuses (and which a test has no business calling).
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync"]
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
 PASSWORD = "correct horse battery staple"
 REVIEWER = "rita.reviewer@dotw.example"
 ADMIN = "adam.admin@dotw.example"
@@ -99,8 +106,11 @@ def axe_violations(page, impacts=("serious", "critical")) -> list[str]:
     Policy stays on (it forbids inline script) and the pages are checked as users get them."""
     page.evaluate(AXE_JS.read_text(encoding="utf-8"))
     result = page.evaluate("async () => await axe.run(document, {resultTypes: ['violations']})")
-    return [f"{v['id']} ({v['impact']}): {v['help']} at {[n['target'] for n in v['nodes']][:3]}"
-            for v in result["violations"] if v["impact"] in impacts]
+    return [
+        f"{v['id']} ({v['impact']}): {v['help']} at {[n['target'] for n in v['nodes']][:3]}"
+        for v in result["violations"]
+        if v["impact"] in impacts
+    ]
 
 
 # Every element a keyboard user must be able to reach: visible, enabled, not taken out of the tab order.
@@ -148,7 +158,9 @@ def tab_through(page) -> tuple[list[str], list[str], list[str]]:
             reached.append(focused)
             if not page.evaluate(FOCUS_VISIBLE_JS):
                 unmarked.append(focused)
-    page.evaluate("() => { document.getElementById('tab-walk-start')?.remove(); "
-                  "document.getElementById('tab-walk-end')?.remove(); }")
+    page.evaluate(
+        "() => { document.getElementById('tab-walk-start')?.remove(); "
+        "document.getElementById('tab-walk-end')?.remove(); }"
+    )
     named = [expected[item] if isinstance(item, int) else item for item in reached]
     return expected, named, [expected[item] if isinstance(item, int) else item for item in unmarked]

@@ -53,24 +53,81 @@ from dataclasses import dataclass, field
 import langcodes
 import pikepdf
 
-STANDARD_TYPES = frozenset({
-    "Document", "Part", "Art", "Sect", "Div", "BlockQuote", "Caption", "TOC", "TOCI", "Index", "NonStruct", "Private",
-    "P", "H", "H1", "H2", "H3", "H4", "H5", "H6", "L", "LI", "Lbl", "LBody", "Table", "TR", "TH", "TD", "THead",
-    "TBody", "TFoot", "Span", "Quote", "Note", "Reference", "BibEntry", "Code", "Link", "Annot", "Ruby", "RB", "RT",
-    "RP", "Warichu", "WT", "WP", "Figure", "Formula", "Form",
-})
+STANDARD_TYPES = frozenset(
+    {
+        "Document",
+        "Part",
+        "Art",
+        "Sect",
+        "Div",
+        "BlockQuote",
+        "Caption",
+        "TOC",
+        "TOCI",
+        "Index",
+        "NonStruct",
+        "Private",
+        "P",
+        "H",
+        "H1",
+        "H2",
+        "H3",
+        "H4",
+        "H5",
+        "H6",
+        "L",
+        "LI",
+        "Lbl",
+        "LBody",
+        "Table",
+        "TR",
+        "TH",
+        "TD",
+        "THead",
+        "TBody",
+        "TFoot",
+        "Span",
+        "Quote",
+        "Note",
+        "Reference",
+        "BibEntry",
+        "Code",
+        "Link",
+        "Annot",
+        "Ruby",
+        "RB",
+        "RT",
+        "RP",
+        "Warichu",
+        "WT",
+        "WP",
+        "Figure",
+        "Formula",
+        "Form",
+    }
+)
 # Operators that put marks on the page (text showing, path painting, shadings, XObjects, inline images).
 PAINTING = frozenset({"Tj", "TJ", "'", '"', "f", "F", "f*", "B", "B*", "b", "b*", "S", "s", "sh", "Do", "BI"})
 ALLOWED_KIDS = {  # ISO 32000-1 Tables 336 (lists) and 337 (tables), as Matterhorn 09-004 and 09-005 read them
     "Table": {"TR", "THead", "TBody", "TFoot", "Caption"},
-    "THead": {"TR"}, "TBody": {"TR"}, "TFoot": {"TR"},
+    "THead": {"TR"},
+    "TBody": {"TR"},
+    "TFoot": {"TR"},
     "TR": {"TH", "TD"},
     "L": {"LI", "L", "Caption"},
     "LI": {"Lbl", "LBody"},
 }
-ALLOWED_PARENTS = {"TR": {"Table", "THead", "TBody", "TFoot"}, "TH": {"TR"}, "TD": {"TR"},
-                   "THead": {"Table"}, "TBody": {"Table"}, "TFoot": {"Table"}, "LI": {"L"},
-                   "Lbl": {"LI"}, "LBody": {"LI"}}
+ALLOWED_PARENTS = {
+    "TR": {"Table", "THead", "TBody", "TFoot"},
+    "TH": {"TR"},
+    "TD": {"TR"},
+    "THead": {"Table"},
+    "TBody": {"Table"},
+    "TFoot": {"Table"},
+    "LI": {"L"},
+    "Lbl": {"LI"},
+    "LBody": {"LI"},
+}
 STANDARD_ENCODINGS = frozenset({"/WinAnsiEncoding", "/MacRomanEncoding", "/StandardEncoding", "/MacExpertEncoding"})
 
 
@@ -230,8 +287,9 @@ class Checker:
         last_level = 0
         for element in self.elements:
             role = element.role
-            if role == "Figure" and not (str(element.obj.get("/Alt", "")).strip()
-                                         or str(element.obj.get("/ActualText", "")).strip()):
+            if role == "Figure" and not (
+                str(element.obj.get("/Alt", "")).strip() or str(element.obj.get("/ActualText", "")).strip()
+            ):
                 self.fail("13-004", f"a Figure on page {_page(element)} has no /Alt or /ActualText")
             if role in ALLOWED_KIDS:
                 for kid in element.kids:
@@ -258,7 +316,8 @@ class Checker:
         data_cells = [cell for cell in cells if cell.role == "TD"]
         by_headers = bool(data_cells) and all(
             headers and all(bytes(ref) in header_ids for ref in headers)
-            for headers in (_attribute(cell.obj, "/Headers") for cell in data_cells))
+            for headers in (_attribute(cell.obj, "/Headers") for cell in data_cells)
+        )
         if by_headers:
             return
         for cell in cells:
@@ -271,8 +330,10 @@ class Checker:
         parent_tree = _number_tree(tree.ParentTree) if tree is not None and "/ParentTree" in tree else {}
         for index, page in enumerate(self.pdf.pages):
             if page.obj.get("/Tabs") != "/S":
-                self.fail("28-009" if "/Annots" in page.obj else "PDF/UA 7.18.3",
-                          f"page {index + 1} has /Tabs {page.obj.get('/Tabs')}, not /S")
+                self.fail(
+                    "28-009" if "/Annots" in page.obj else "PDF/UA 7.18.3",
+                    f"page {index + 1} has /Tabs {page.obj.get('/Tabs')}, not /S",
+                )
             if "/StructParents" not in page.obj:
                 self.fail("PDF/UA 7.1", f"page {index + 1} has no /StructParents")
                 mapping = []
@@ -394,7 +455,7 @@ def _attribute(obj, key: str):
     attributes = obj.get("/A")
     if attributes is None:
         return None
-    for entry in (attributes if isinstance(attributes, pikepdf.Array) else [attributes]):
+    for entry in attributes if isinstance(attributes, pikepdf.Array) else [attributes]:
         if isinstance(entry, pikepdf.Dictionary) and key in entry:
             return entry[key]
     return None

@@ -48,8 +48,11 @@ def send_outbox(runner) -> str:
 def eml_messages(app) -> list[email.message.EmailMessage]:
     """The e-mails written under instance/outbox/ (no SMTP host set), oldest first."""
     folder = Path(app.instance_path) / "outbox"
-    return [email.message_from_bytes(path.read_bytes(), policy=policy.default)
-            for path in sorted(folder.glob("*.eml"))] if folder.exists() else []
+    return (
+        [email.message_from_bytes(path.read_bytes(), policy=policy.default) for path in sorted(folder.glob("*.eml"))]
+        if folder.exists()
+        else []
+    )
 
 
 def link_path(message, kind: str) -> str:

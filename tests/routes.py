@@ -4,8 +4,15 @@ from flask import url_for
 
 # A value for every URL argument of every route; a new argument name makes the walkers fail until added here.
 SAMPLE_ARGS = {
-    "action": "confirm", "token": "not-a-real-token", "pledge_id": 1, "listing_id": 1, "user_id": 1,
-    "ods_code": "A81030", "postcode": "TS1 3RY", "package": "leaflet", "filename": "leaflet.js",
+    "action": "confirm",
+    "token": "not-a-real-token",
+    "pledge_id": 1,
+    "listing_id": 1,
+    "user_id": 1,
+    "ods_code": "A81030",
+    "postcode": "TS1 3RY",
+    "package": "leaflet",
+    "filename": "leaflet.js",
     "record_id": "00000000-0000-0000-0000-000000000000",  # an Open Referral UK id (the feed's records are UUIDs)
 }
 SAMPLE_ARGS_BY_ENDPOINT = {"static": {"filename": "site.css"}}

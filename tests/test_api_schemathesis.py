@@ -13,19 +13,24 @@ import os
 import pytest
 import schemathesis
 from hypothesis import HealthCheck, given, settings
-from schemathesis.config import SchemathesisConfig
-
 from registry_helpers import LONDON, MANCHESTER, add_listing
+from schemathesis.config import SchemathesisConfig
 from test_practices import SAMPLE, import_file
 
 EXAMPLES = int(os.environ.get("HYPOTHESIS_MAX_EXAMPLES", "25"))
 # A place in `q` or `near` that the postcode index or the directory does not know is refused with a 400 naming
 # the parameter, as the document says: no schema can list every town, so for the listings a 400 is an
 # accepted answer to well-formed data. Everywhere else, schema-valid data must not get a 400.
-CONFIG = SchemathesisConfig.from_dict({"operations": [{
-    "include-path-regex": "^/api/v1/surgeries",
-    "checks": {"positive_data_acceptance": {"expected-statuses": ["2xx", "304", "400", "404"]}},
-}]})
+CONFIG = SchemathesisConfig.from_dict(
+    {
+        "operations": [
+            {
+                "include-path-regex": "^/api/v1/surgeries",
+                "checks": {"positive_data_acceptance": {"expected-statuses": ["2xx", "304", "400", "404"]}},
+            }
+        ]
+    }
+)
 
 
 @pytest.fixture
@@ -48,8 +53,13 @@ def test_every_get_operation_survives_the_fuzzer(schema):
             continue
         tested.append(operation.label)
 
-        @settings(max_examples=EXAMPLES, derandomize=True, deadline=None, database=None,
-                  suppress_health_check=list(HealthCheck))
+        @settings(
+            max_examples=EXAMPLES,
+            derandomize=True,
+            deadline=None,
+            database=None,
+            suppress_health_check=list(HealthCheck),
+        )
         @given(case=operation.as_strategy())
         def call(case):
             case.call_and_validate()  # every check schemathesis has

@@ -15,14 +15,27 @@ import re
 
 import pypdf
 import pytest
-
+from browser_site import (
+    ADMIN,
+    AXE_JS,
+    CHROMIUM,
+    CHROMIUM_ARGS,
+    DESKTOP,
+    PASSWORD,
+    PHONE,
+    REVIEWER,
+    SCREENSHOTS,
+    axe_violations,
+    sign_in,
+    start_site,
+    tab_through,
+)
 from conftest import DATABASES, database_url
 from pledging import submit_pledge
 from routes import routes, sample_url
+
 from safesurgeries.extensions import db
 from safesurgeries.pledges.models import Listing, Pledge
-from browser_site import (ADMIN, AXE_JS, CHROMIUM, CHROMIUM_ARGS, DESKTOP, PASSWORD, PHONE, REVIEWER, SCREENSHOTS, axe_violations,
-                          sign_in, start_site, tab_through)
 
 playwright_api = pytest.importorskip("playwright.sync_api", reason="the test extra installs Playwright")
 
@@ -73,8 +86,12 @@ def page(context):
     page = context.new_page()
     page.errors = []
     page.on("pageerror", lambda error: page.errors.append(str(error)))
-    page.on("console", lambda message: message.type == "error" and "net::ERR_FAILED" not in message.text
-            and page.errors.append(message.text))
+    page.on(
+        "console",
+        lambda message: (
+            message.type == "error" and "net::ERR_FAILED" not in message.text and page.errors.append(message.text)
+        ),
+    )
     return page
 
 
@@ -83,6 +100,7 @@ def expect(locator):
 
 
 # --- the practice manager ------------------------------------------------------------------------
+
 
 def test_download_a_toolkit(site, page):
     page.goto(site.url("/toolkit"))
@@ -180,6 +198,7 @@ def test_failed_staff_sign_ins_are_slowed_down_and_the_page_says_until_when(site
 
 
 # --- the campaigner and the patient (issue 6's walk-through) ----------------------------------------
+
 
 def wait_for_markers(page):
     """Until the markers are on the map and its zoom and cluster animations have finished."""
@@ -303,8 +322,11 @@ def every_page(site) -> list[tuple[str, str]]:
         if rule.endpoint == "pledges.link":
             continue  # needs a fresh e-mailed token: reached through the forms below
         pages.append((rule.endpoint, sample_url(site.app, rule, real)))
-    pages += [("surgeries.search", "/surgeries?q=SE1+7PB"), ("map.region", "/map?region=Y56"),
-              ("not-found", "/surgeries/Z00000")]
+    pages += [
+        ("surgeries.search", "/surgeries?q=SE1+7PB"),
+        ("map.region", "/map?region=Y56"),
+        ("not-found", "/surgeries/Z00000"),
+    ]
     return sorted(set(pages))
 
 

@@ -36,8 +36,9 @@ def test_a_token_from_another_session_is_refused(app, client):
 def test_a_real_token_is_accepted(client):
     """The refusals above are the token's doing: with the form's own token the same post goes through."""
     token = csrf(client.get("/staff/login").data)
-    response = client.post("/staff/login", data={"email": "nobody@example.org", "password": "x" * 12,
-                                                 "csrf_token": token})
+    response = client.post(
+        "/staff/login", data={"email": "nobody@example.org", "password": "x" * 12, "csrf_token": token}
+    )
     assert response.status_code == 401
 
 
@@ -57,14 +58,16 @@ def test_a_body_that_is_not_a_web_form_gets_415_before_the_csrf_check(app, clien
     for rule, url, method in routes(app, STATE_CHANGING):
         if url.startswith("/api/"):
             continue
-        for body, kind in (('{"email": "x@example.org"}', "application/json"), ("<pledge/>", "application/xml"),
-                           ("email=x@example.org", "text/plain")):
+        for body, kind in (
+            ('{"email": "x@example.org"}', "application/json"),
+            ("<pledge/>", "application/xml"),
+            ("email=x@example.org", "text/plain"),
+        ):
             response = client.open(url, method=method, data=body, headers={"Content-Type": kind})
             assert response.status_code == 415, f"{method} {url} ({kind}): {response.status_code}"
             assert b"Send the form as a web form" in response.data and response.mimetype == "text/html"
         checked += 1
     assert checked >= 15
     # A web form without its token is still the CSRF check's to refuse (the test above walks every route).
-    response = client.post("/pledge/check", data={"practice_name": "x"},
-                           content_type="multipart/form-data")
+    response = client.post("/pledge/check", data={"practice_name": "x"}, content_type="multipart/form-data")
     assert response.status_code == 400 and CSRF_MESSAGE in response.data

@@ -7,9 +7,9 @@ import uuid
 import flask_migrate
 import pytest
 import sqlalchemy as sa
-
 from conftest import UNTHROTTLED
 from pledging import PLEDGE, csrf, import_sample, submit_pledge
+
 from safesurgeries import create_app
 from safesurgeries.extensions import db
 from safesurgeries.mail.models import OutboxMessage
@@ -24,8 +24,15 @@ def make_app(tmp_path, monkeypatch, postcode_index_file, url, migrate=True, **en
     """An app on url; engine_options are added to the app's own (which the last test relies on)."""
     monkeypatch.setenv("SAFESURGERIES_INSTANCE_PATH", str(tmp_path / "instance"))
     defaults = create_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI": "sqlite://"}).config["SQLALCHEMY_ENGINE_OPTIONS"]
-    app = create_app({"TESTING": True, "POSTCODE_INDEX": str(postcode_index_file), "SQLALCHEMY_DATABASE_URI": url,
-                      "SQLALCHEMY_ENGINE_OPTIONS": {**defaults, **engine_options}, **UNTHROTTLED})
+    app = create_app(
+        {
+            "TESTING": True,
+            "POSTCODE_INDEX": str(postcode_index_file),
+            "SQLALCHEMY_DATABASE_URI": url,
+            "SQLALCHEMY_ENGINE_OPTIONS": {**defaults, **engine_options},
+            **UNTHROTTLED,
+        }
+    )
     if migrate:
         with app.app_context():
             flask_migrate.upgrade()
@@ -50,8 +57,9 @@ def assert_try_again_json(response):
     assert "try again" in response.get_json()["message"]
 
 
-def test_a_locked_sqlite_database_gives_503_then_the_same_pledge_goes_through(tmp_path, monkeypatch,
-                                                                             postcode_index_file):
+def test_a_locked_sqlite_database_gives_503_then_the_same_pledge_goes_through(
+    tmp_path, monkeypatch, postcode_index_file
+):
     path = tmp_path / "locked.db"
     app = make_app(tmp_path, monkeypatch, postcode_index_file, f"sqlite:///{path}", connect_args={"timeout": 0.1})
     import_sample(app.test_cli_runner())
@@ -77,14 +85,21 @@ def test_a_locked_sqlite_database_gives_503_then_the_same_pledge_goes_through(tm
     assert client.get("/api/v1/practices?q=A81").status_code == 200
 
 
-@pytest.mark.parametrize("url", ["postgresql+psycopg://postgres@127.0.0.1:9/nothing?connect_timeout=2",
-                                 "sqlite:////nonexistent-folder/safesurgeries.db"], ids=["closed-port", "no-file"])
+@pytest.mark.parametrize(
+    "url",
+    [
+        "postgresql+psycopg://postgres@127.0.0.1:9/nothing?connect_timeout=2",
+        "sqlite:////nonexistent-folder/safesurgeries.db",
+    ],
+    ids=["closed-port", "no-file"],
+)
 def test_an_unreachable_database_gives_503_on_pages_forms_and_the_api(tmp_path, monkeypatch, postcode_index_file, url):
     client = make_app(tmp_path, monkeypatch, postcode_index_file, url, migrate=False).test_client()
     token = csrf(client.get("/staff/login").data)  # a page that needs no database
     assert_try_again_page(client.post("/pledge/submit", data={**PLEDGE, "csrf_token": token}))
-    assert_try_again_page(client.post("/staff/login", data={"email": "a@example.org", "password": "x" * 12,
-                                                            "csrf_token": token}))
+    assert_try_again_page(
+        client.post("/staff/login", data={"email": "a@example.org", "password": "x" * 12, "csrf_token": token})
+    )
     assert_try_again_page(client.get("/surgeries"))
     assert_try_again_page(client.get("/map"))
     assert_try_again_json(client.get("/api/v1/surgeries"))
@@ -98,8 +113,9 @@ def postgres(database):
     return database
 
 
-def test_a_dropped_postgresql_schema_gives_503_and_recovers_once_it_is_back(tmp_path, monkeypatch,
-                                                                            postcode_index_file, postgres):
+def test_a_dropped_postgresql_schema_gives_503_and_recovers_once_it_is_back(
+    tmp_path, monkeypatch, postcode_index_file, postgres
+):
     app = make_app(tmp_path, monkeypatch, postcode_index_file, postgres)
     import_sample(app.test_cli_runner())
     client = app.test_client()
@@ -123,8 +139,9 @@ def test_a_dropped_postgresql_schema_gives_503_and_recovers_once_it_is_back(tmp_
         db.engine.dispose()
 
 
-def test_connections_killed_by_a_postgresql_restart_are_replaced_without_an_error(tmp_path, monkeypatch,
-                                                                                 postcode_index_file, postgres):
+def test_connections_killed_by_a_postgresql_restart_are_replaced_without_an_error(
+    tmp_path, monkeypatch, postcode_index_file, postgres
+):
     name = f"ss-test-{uuid.uuid4().hex[:8]}"
     app = make_app(tmp_path, monkeypatch, postcode_index_file, postgres, connect_args={"application_name": name})
     import_sample(app.test_cli_runner())
@@ -132,8 +149,10 @@ def test_connections_killed_by_a_postgresql_restart_are_replaced_without_an_erro
     assert client.get("/api/v1/practices?q=A81").status_code == 200  # a pooled connection now exists
     admin = sa.create_engine(sa.make_url(postgres).set(query={}))
     with admin.begin() as connection:
-        killed = connection.execute(sa.text("SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity "
-                                            "WHERE application_name = :name"), {"name": name}).scalar()
+        killed = connection.execute(
+            sa.text("SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity WHERE application_name = :name"),
+            {"name": name},
+        ).scalar()
     admin.dispose()
     assert killed >= 1
     assert client.get("/api/v1/practices?q=A81").status_code == 200
@@ -151,8 +170,9 @@ def terminate_the_requests_connection(admin: sa.Engine) -> None:
 
 
 @pytest.mark.parametrize("moment", ["before the view", "after the view"])
-def test_a_connection_lost_in_a_request_gives_503_and_the_next_request_works(tmp_path, monkeypatch,
-                                                                            postcode_index_file, postgres, moment):
+def test_a_connection_lost_in_a_request_gives_503_and_the_next_request_works(
+    tmp_path, monkeypatch, postcode_index_file, postgres, moment
+):
     """Killed before the view's queries, the view fails; killed after them, the request's transaction can no
     longer be ended (this used to raise in Flask-SQLAlchemy's teardown, after every handler: a bare 500)."""
     app = make_app(tmp_path, monkeypatch, postcode_index_file, postgres)
@@ -161,11 +181,13 @@ def test_a_connection_lost_in_a_request_gives_503_and_the_next_request_works(tmp
     armed = []
 
     if moment == "before the view":
+
         @app.before_request
         def kill_before():
             if armed:
                 terminate_the_requests_connection(admin)
     else:
+
         @app.after_request  # registered last, so it runs before the app's own after_request hooks
         def kill_after(response):
             if armed:
@@ -174,8 +196,10 @@ def test_a_connection_lost_in_a_request_gives_503_and_the_next_request_works(tmp
 
     client = app.test_client()
     try:
-        for path, assert_try_again in (("/surgeries", assert_try_again_page),
-                                       ("/api/v1/practices?q=A81", assert_try_again_json)):
+        for path, assert_try_again in (
+            ("/surgeries", assert_try_again_page),
+            ("/api/v1/practices?q=A81", assert_try_again_json),
+        ):
             armed[:] = [True]
             assert_try_again(client.get(path))
             armed[:] = []

@@ -7,17 +7,27 @@ import threading
 import pytest
 import requests
 from aiosmtpd.controller import Controller
+from pledging import (
+    create_staff,
+    csrf,
+    eml_messages,
+    import_sample,
+    link_path,
+    post_button,
+    send_outbox,
+    sign_in,
+    submit_pledge,
+)
 from werkzeug.serving import make_server
 
-from pledging import create_staff, csrf, eml_messages, import_sample, link_path, post_button, send_outbox, sign_in, submit_pledge
 from safesurgeries.audit import AuditEntry
+from safesurgeries.clock import utcnow
 from safesurgeries.extensions import db
 from safesurgeries.mail.models import OutboxMessage
 from safesurgeries.mail.outbox import MAX_ATTEMPTS, send_due
 from safesurgeries.pledges.lifecycle import reconfirm_listings
-from safesurgeries.pledges.retention import run_retention
 from safesurgeries.pledges.models import Listing, Pledge, PledgeStatus
-from safesurgeries.clock import utcnow
+from safesurgeries.pledges.retention import run_retention
 
 ON_EVERY_DATABASE = True
 
@@ -98,6 +108,7 @@ def test_without_an_smtp_host_emails_are_written_as_eml_files(app, client, runne
 
 # --- yearly re-confirmation ------------------------------------------------------------------------
 
+
 @pytest.fixture
 def listed(app, client, runner):
     """A practice listed through the whole journey; returns the listing's id."""
@@ -177,6 +188,7 @@ def test_a_listing_not_reconfirmed_within_30_days_is_unlisted_and_staff_see_why(
 
 # --- retention -------------------------------------------------------------------------------------
 
+
 def test_retention_deletes_what_is_no_longer_needed_and_keeps_the_decisions(app, client, runner, listed):
     submit_pledge(client, contact_email="never.confirmed@nhs.net")
     withdraw_path = link_path(_approval(app, runner), "withdraw")
@@ -190,8 +202,14 @@ def test_retention_deletes_what_is_no_longer_needed_and_keeps_the_decisions(app,
         [pledge] = db.session.scalars(db.select(Pledge)).all()
         assert pledge.status is PledgeStatus.WITHDRAWN
         assert pledge.contact_name is None and pledge.contact_email is None
-        assert db.session.scalar(db.select(db.func.count()).select_from(OutboxMessage).where(
-            OutboxMessage.to_address.contains("never.confirmed"))) == 0
+        assert (
+            db.session.scalar(
+                db.select(db.func.count())
+                .select_from(OutboxMessage)
+                .where(OutboxMessage.to_address.contains("never.confirmed"))
+            )
+            == 0
+        )
         actions = set(db.session.scalars(db.select(AuditEntry.action)))
         assert {"pledge.approved", "pledge.withdrawn", "pledge.deleted", "pledge.personal_data_removed"} <= actions
         details = " ".join(str(e.detail) + e.actor for e in db.session.scalars(db.select(AuditEntry)))

@@ -4,8 +4,8 @@ import datetime as dt
 
 import pytest
 from bs4 import BeautifulSoup
-
 from pledging import PLEDGE, csrf, eml_messages, import_sample, link_path, post_button, send_outbox, submit_pledge
+
 from safesurgeries.extensions import db
 from safesurgeries.pledges.models import Pledge, PledgeStatus
 from safesurgeries.pledges.principles import principles_for
@@ -52,14 +52,17 @@ def test_check_your_answers_shows_what_was_typed_and_change_keeps_it(directory, 
     assert form.find("textarea", {"name": "address_lines"}).get_text().strip() == "167A Borough Road\nMiddlesbrough"
 
 
-@pytest.mark.parametrize("changes, field, message", [
-    ({"contact_email": "not-an-address"}, "contact_email", "Enter an e-mail address"),
-    ({"postcode": "NOWHERE"}, "postcode", "real UK postcode"),
-    ({"principles": ["interpreters"]}, "principles", "Tick each one"),
-    ({"consent_public": ""}, "consent_public", "agree to the public listing"),
-    ({"practice_name": "  "}, "practice_name", "Enter the practice's name"),
-    ({"ods_code": "12345"}, "ods_code", "a letter followed by five digits"),
-])
+@pytest.mark.parametrize(
+    "changes, field, message",
+    [
+        ({"contact_email": "not-an-address"}, "contact_email", "Enter an e-mail address"),
+        ({"postcode": "NOWHERE"}, "postcode", "real UK postcode"),
+        ({"principles": ["interpreters"]}, "principles", "Tick each one"),
+        ({"consent_public": ""}, "consent_public", "agree to the public listing"),
+        ({"practice_name": "  "}, "practice_name", "Enter the practice's name"),
+        ({"ods_code": "12345"}, "ods_code", "a letter followed by five digits"),
+    ],
+)
 def test_bad_answers_are_named_and_everything_typed_is_kept(directory, client, changes, field, message):
     token = csrf(client.get("/pledge").data)
     data = {**PLEDGE, **changes, "csrf_token": token}
@@ -122,8 +125,9 @@ def test_a_confirmation_link_cannot_be_used_as_a_withdrawal_link(directory, clie
 
 def old_token(app, monkeypatch, action: str, days: int) -> str:
     """A genuine link for the only pledge, signed `days` ago."""
-    import itsdangerous.timed
     from types import SimpleNamespace
+
+    import itsdangerous.timed
 
     from safesurgeries.pledges.links import make_token
 
@@ -169,8 +173,12 @@ def test_a_pledge_can_be_withdrawn_from_its_link_before_approval(directory, clie
 
 SCOTLAND_CODES = [code for code, _ in principles_for("scotland")]
 WALES_CODES = [code for code, _ in principles_for("wales")]
-LEITH = {"ods_code": "", "practice_name": "Leith Walk Surgery", "address_lines": "1 Leith Walk\nEdinburgh",
-         "postcode": "eh6 8rg"}
+LEITH = {
+    "ods_code": "",
+    "practice_name": "Leith Walk Surgery",
+    "address_lines": "1 Leith Walk\nEdinburgh",
+    "postcode": "eh6 8rg",
+}
 
 
 def check_page(client, **changes):
@@ -209,8 +217,13 @@ def test_a_welsh_directory_practice_gets_its_nation_from_the_directory_and_the_w
     assert "worded for Wales, where your practice is" in text
     assert "Welsh Health Circular WHC/2025/025" in text
     assert "We will never ask to see a visa" not in text
-    welsh = {"ods_code": "W91002", "practice_name": "Plas Meddyg", "address_lines": "Station Road\nRuthin",
-             "postcode": "LL15 1BP", "principles": WALES_CODES}
+    welsh = {
+        "ods_code": "W91002",
+        "practice_name": "Plas Meddyg",
+        "address_lines": "Station Road\nRuthin",
+        "postcode": "LL15 1BP",
+        "principles": WALES_CODES,
+    }
     assert submit_pledge(client, **welsh).status_code == 303
     pledge = only_pledge(directory)
     assert pledge.nation == "wales" and pledge.practice_id is not None
@@ -223,10 +236,13 @@ def test_an_english_practice_keeps_englands_principles(directory, client):
     assert only_pledge(directory).nation == "england"
 
 
-@pytest.mark.parametrize("changes", [
-    {"ods_code": "", "postcode": "BT1 5GS"},  # Belfast
-    {"ods_code": "", "postcode": "bt15gs", "principles": WALES_CODES},
-])
+@pytest.mark.parametrize(
+    "changes",
+    [
+        {"ods_code": "", "postcode": "BT1 5GS"},  # Belfast
+        {"ods_code": "", "postcode": "bt15gs", "principles": WALES_CODES},
+    ],
+)
 def test_a_northern_ireland_practice_is_told_why_it_cannot_pledge_and_nothing_is_stored(directory, client, changes):
     page = check_page(client, **changes)
     assert page.status_code == 422

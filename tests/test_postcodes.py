@@ -10,13 +10,13 @@ from safesurgeries.postcodes import NotAPostcode, PostcodeIndex, parse_postcode
 
 # Well-known places, with their coordinates as published for the landmark (not read from our index).
 LANDMARKS = {
-    "SW1A 1AA": (51.5010, -0.1416),   # Buckingham Palace, England
-    "SW1A 2AA": (51.5034, -0.1276),   # 10 Downing Street
-    "CF10 3RB": (51.4816, -3.1811),   # Cardiff Castle, Wales
-    "EH99 1SP": (55.9520, -3.1750),   # Scottish Parliament, Holyrood
-    "EH1 2NG": (55.9486, -3.1999),    # Edinburgh Castle
-    "BT1 5GS": (54.5964, -5.9302),    # Belfast City Hall, Northern Ireland (Irish Grid in the source)
-    "BT4 3XX": (54.6046, -5.8318),    # Parliament Buildings, Stormont
+    "SW1A 1AA": (51.5010, -0.1416),  # Buckingham Palace, England
+    "SW1A 2AA": (51.5034, -0.1276),  # 10 Downing Street
+    "CF10 3RB": (51.4816, -3.1811),  # Cardiff Castle, Wales
+    "EH99 1SP": (55.9520, -3.1750),  # Scottish Parliament, Holyrood
+    "EH1 2NG": (55.9486, -3.1999),  # Edinburgh Castle
+    "BT1 5GS": (54.5964, -5.9302),  # Belfast City Hall, Northern Ireland (Irish Grid in the source)
+    "BT4 3XX": (54.6046, -5.8318),  # Parliament Buildings, Stormont
 }
 
 
@@ -42,10 +42,16 @@ def test_index_covers_the_whole_directory(index):
     assert index.header["districts"] > 3000
 
 
-@pytest.mark.parametrize("text, expected", [
-    ("sw1a1aa", ("postcode", "SW1A 1AA")), (" SW1A   1AA ", ("postcode", "SW1A 1AA")),
-    ("b11aa", ("postcode", "B1 1AA")), ("se15", ("district", "SE15")), ("W1A", ("district", "W1A")),
-])
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("sw1a1aa", ("postcode", "SW1A 1AA")),
+        (" SW1A   1AA ", ("postcode", "SW1A 1AA")),
+        ("b11aa", ("postcode", "B1 1AA")),
+        ("se15", ("district", "SE15")),
+        ("W1A", ("district", "W1A")),
+    ],
+)
 def test_any_spacing_and_case(text, expected):
     assert parse_postcode(text) == expected
 
@@ -63,16 +69,26 @@ def test_district_resolves_to_its_centroid(index):
     assert metres_between((location.latitude, location.longitude), (51.4700, -0.0690)) < 1500
 
 
-@pytest.mark.parametrize("text, nation", [
-    ("SE15 5AB", "england"), ("EH6 8RG", "scotland"), ("CF10 3RB", "wales"), ("BT1 5GS", "northern-ireland"),
-    ("LL77", "wales"), ("EH6", "scotland"), ("TD15 1AA", "england"),  # Berwick: a TD postcode in England
-    ("TD15", None), ("SY10", None),  # districts that cross the border have no single nation
-])
+@pytest.mark.parametrize(
+    "text, nation",
+    [
+        ("SE15 5AB", "england"),
+        ("EH6 8RG", "scotland"),
+        ("CF10 3RB", "wales"),
+        ("BT1 5GS", "northern-ireland"),
+        ("LL77", "wales"),
+        ("EH6", "scotland"),
+        ("TD15 1AA", "england"),  # Berwick: a TD postcode in England
+        ("TD15", None),
+        ("SY10", None),  # districts that cross the border have no single nation
+    ],
+)
 def test_every_postcode_knows_its_nation(index, text, nation):
     assert index.lookup(text).nation == nation
 
 
 # --- the HTTP API ------------------------------------------------------------------------------------
+
 
 def test_api_answers_with_coordinates_in_any_spacing(client):
     for text in ("SW1A 1AA", "sw1a1aa", "Sw1A%201aA"):
@@ -124,6 +140,7 @@ def test_a_file_that_is_not_an_index_is_refused(app, client, tmp_path):
 
 # --- the CLI -----------------------------------------------------------------------------------------
 
+
 def test_cli_lookup(runner):
     result = runner.invoke(args=["postcodes", "lookup", "sw1a1aa", "SE15"])
     assert result.exit_code == 0, result.output
@@ -155,19 +172,25 @@ def test_cli_builds_a_missing_index(app, runner, tmp_path):
 
 def test_opening_the_index_does_not_load_it_into_python_objects(postcode_index_file):
     """The web process maps the file instead of reading 2.7 million postcodes into memory."""
-    code = (f"import resource; from safesurgeries.postcodes import PostcodeIndex; "
-            f"before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss; "
-            f"index = PostcodeIndex({str(postcode_index_file)!r}); index.lookup('SW1A 1AA'); "
-            f"print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - before)")
+    code = (
+        f"import resource; from safesurgeries.postcodes import PostcodeIndex; "
+        f"before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss; "
+        f"index = PostcodeIndex({str(postcode_index_file)!r}); index.lookup('SW1A 1AA'); "
+        f"print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - before)"
+    )
     grown_kib = int(subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout)
     assert grown_kib < 10_000, f"opening the index grew the process by {grown_kib} KiB"
 
 
 def test_data_page_credits_the_sources_as_their_licences_ask(client):
     page = client.get("/about/data").get_data(as_text=True)
-    for credit in ("Source: Office for National Statistics licensed under the",
-                   "Open Government Licence v3.0", "Contains OS data © Crown copyright",
-                   "Contains Royal Mail data © Royal Mail copyright", "LPS Intellectual Property",
-                   "NHS England, Organisation Data Service"):
+    for credit in (
+        "Source: Office for National Statistics licensed under the",
+        "Open Government Licence v3.0",
+        "Contains OS data © Crown copyright",
+        "Contains Royal Mail data © Royal Mail copyright",
+        "LPS Intellectual Property",
+        "NHS England, Organisation Data Service",
+    ):
         assert credit in page
     assert 'href="/about/data"' in client.get("/").get_data(as_text=True)  # linked from every page's footer

@@ -5,15 +5,18 @@ import json
 
 import pytest
 from bs4 import BeautifulSoup
-
 from conftest import PRACTICE, pdf_pages
 from pledging import PLEDGE, create_staff, csrf, import_sample, sign_in
 from registry_helpers import LONDON, add_listing
-from safesurgeries.extensions import db
-from safesurgeries.pledges.models import Listing, Pledge
 from toolkit_forms import form_data
 
-NAME_121 = "Dr Siân Ní Bhriain & Partners — Ynys Môn Community Health and Wellbeing Centre at St Mary's Quay, Llangefni, Gwynedd WWWW"
+from safesurgeries.extensions import db
+from safesurgeries.pledges.models import Listing, Pledge
+
+NAME_121 = (
+    "Dr Siân Ní Bhriain & Partners — Ynys Môn Community Health and Wellbeing Centre at St Mary's Quay, "
+    "Llangefni, Gwynedd WWWW"
+)
 assert len(NAME_121) == 121
 
 # (field, value as a form's text, the one message every interface gives)
@@ -72,7 +75,8 @@ def pledge_form_messages(app, client, field: str, value: str) -> list[str]:
 
 @pytest.mark.parametrize("field, value, message", BAD, ids=[f"{f}-{m[:30]}" for f, _, m in BAD])
 def test_the_same_bad_input_gets_the_same_words_from_the_toolkit_form_the_api_and_the_pledge_form(
-        app, client, runner, field, value, message):
+    app, client, runner, field, value, message
+):
     import_sample(runner)
     assert api_messages(client, field, value) == [message]
     assert toolkit_form_messages(client, field, value) == [message]
@@ -89,11 +93,13 @@ def test_a_121_character_name_is_refused_by_the_cli_and_an_admins_listing_correc
 
     listing_id, admin = listing_and_admin(app, runner)
     token = csrf(admin.get(f"/staff/listings/{listing_id}").data)
-    response = admin.post(f"/staff/listings/{listing_id}", data={"display_name": NAME_121, "display_phone": "",
-                                                                 "csrf_token": token})
+    response = admin.post(
+        f"/staff/listings/{listing_id}", data={"display_name": NAME_121, "display_phone": "", "csrf_token": token}
+    )
     assert response.status_code == 422
     assert messages_at(response.data, "display_name") == [
-        "The practice's name must be 120 characters or fewer (it is 121)."]
+        "The practice's name must be 120 characters or fewer (it is 121)."
+    ]
     with app.app_context():
         assert db.session.get(Listing, listing_id).display_name is None
 
@@ -108,10 +114,26 @@ def listing_and_admin(app, runner):
 
 
 # What a UK practice writes, accepted as written (runs of spaces made one); what is not a UK number, refused.
-GOOD_PHONES = ["020 7946 0123", "(01248) 123 456", "+44 20 7946 0123", "+44 (0)20 7946 0123", "0800 169 2879",
-               "01248 123456 ext 2", "01248 123456 x2", "020-7946-0123"]
-BAD_PHONES = ["call us", "call 020 7946 0123", "020 7946 0123 (reception)", "111", "07700 900123",
-              "+33 1 42 68 53 00", "020 7946 0123 / 020 7946 0124", "٠٢٠ ٧٩٤٦ ٠١٢٣"]
+GOOD_PHONES = [
+    "020 7946 0123",
+    "(01248) 123 456",
+    "+44 20 7946 0123",
+    "+44 (0)20 7946 0123",
+    "0800 169 2879",
+    "01248 123456 ext 2",
+    "01248 123456 x2",
+    "020-7946-0123",
+]
+BAD_PHONES = [
+    "call us",
+    "call 020 7946 0123",
+    "020 7946 0123 (reception)",
+    "111",
+    "07700 900123",
+    "+33 1 42 68 53 00",
+    "020 7946 0123 / 020 7946 0124",
+    "٠٢٠ ٧٩٤٦ ٠١٢٣",
+]
 
 
 @pytest.mark.parametrize("phone", GOOD_PHONES)
@@ -125,8 +147,7 @@ def test_a_phone_number_is_tidied_not_rewritten(parse):
 
 @pytest.mark.parametrize("phone", BAD_PHONES)
 def test_what_is_not_one_uk_phone_number_is_refused_in_plain_words(client, phone):
-    assert api_messages(client, "phone", phone) == [
-        "Enter a UK phone number, like 020 7946 0123 or (01248) 123 456."]
+    assert api_messages(client, "phone", phone) == ["Enter a UK phone number, like 020 7946 0123 or (01248) 123 456."]
 
 
 def test_the_phone_its_hint_shows_is_accepted_on_the_form_the_api_and_an_admins_correction(app, client, runner):
@@ -144,15 +165,18 @@ def test_the_phone_its_hint_shows_is_accepted_on_the_form_the_api_and_an_admins_
 
     listing_id, admin = listing_and_admin(app, runner)
     token = csrf(admin.get(f"/staff/listings/{listing_id}").data)
-    saved = admin.post(f"/staff/listings/{listing_id}", data={"display_name": "", "display_phone": "(01248) 123 456",
-                                                              "csrf_token": token})
+    saved = admin.post(
+        f"/staff/listings/{listing_id}",
+        data={"display_name": "", "display_phone": "(01248) 123 456", "csrf_token": token},
+    )
     assert saved.status_code == 303
     with app.app_context():
         assert db.session.get(Listing, listing_id).phone == "(01248) 123 456"
 
 
 def test_without_the_postcode_index_every_interface_says_so_and_keeps_what_was_typed(
-        app, client, runner, tmp_path, monkeypatch):
+    app, client, runner, tmp_path, monkeypatch
+):
     """The toolkit's errors, one handler per interface: a 503 JSON problem, the form again with the reason at the
     postcode, and the CLI's plain message (exit 1)."""
     monkeypatch.setitem(app.config, "POSTCODE_INDEX", str(tmp_path / "missing.idx"))

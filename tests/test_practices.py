@@ -8,7 +8,6 @@ from pathlib import Path
 
 import pytest
 from bs4 import BeautifulSoup
-
 from conftest import SHARED_EPRACCUR
 
 SAMPLE = Path(__file__).resolve().parents[1] / "registry_data" / "epraccur-sample.csv"
@@ -16,6 +15,7 @@ NOT_EPRACCUR = re.compile(r"does not look like an NHS ODS epraccur file|could no
 
 
 # --- helpers -----------------------------------------------------------------------------------
+
 
 def sample_rows() -> list[list[str]]:
     with SAMPLE.open(newline="", encoding="latin-1") as handle:
@@ -67,6 +67,7 @@ def imported(app, runner):
 
 # --- the import command --------------------------------------------------------------------------
 
+
 def test_second_import_changes_nothing(app, runner):
     first = import_file(runner, SAMPLE)
     assert first.exit_code == 0, first.output
@@ -85,8 +86,37 @@ def test_import_gives_each_practice_its_nation_and_counts_them(app, runner, clie
     welsh = sum(1 for row in rows if row[2] == "W00" and row[12] == "A" and row[25] == "4")
     english = sum(1 for row in rows if row[2] != "W00" and row[12] == "A" and row[25] == "4")
     assert welsh and english
-    rows.append(["S99001", "LEITH TEST SURGERY", "", "", "1 SHORE", "EDINBURGH", "", "", "", "EH6 8RG", "20200101",
-                 "", "A", "B", "", "", "", "", "", "", "", "0", "", "", "", "4", ""])
+    rows.append(
+        [
+            "S99001",
+            "LEITH TEST SURGERY",
+            "",
+            "",
+            "1 SHORE",
+            "EDINBURGH",
+            "",
+            "",
+            "",
+            "EH6 8RG",
+            "20200101",
+            "",
+            "A",
+            "B",
+            "",
+            "",
+            "",
+            "",
+            "",
+            "",
+            "",
+            "0",
+            "",
+            "",
+            "",
+            "4",
+            "",
+        ]
+    )
     result = import_file(runner, write_rows(tmp_path / "epraccur.csv", rows))
     assert result.exit_code == 0, result.output
     assert f"Open GP practices by nation: England {english:,}, Scotland 1, Wales {welsh:,}." in result.stdout
@@ -135,11 +165,15 @@ def test_skipped_row_line_number_counts_lines_in_the_file(app, runner, tmp_path)
     assert "Line 6: skipped: has 5 fields, not 27" in result.stderr
 
 
-@pytest.mark.parametrize("content", [
-    b"code,name,postcode,status\r\nA81001,THE DENSHAM SURGERY,TS18 1HU,A\r\n",
-    b"",
-    random.Random(27).randbytes(4096),
-], ids=["csv-with-header", "empty", "random-bytes"])
+@pytest.mark.parametrize(
+    "content",
+    [
+        b"code,name,postcode,status\r\nA81001,THE DENSHAM SURGERY,TS18 1HU,A\r\n",
+        b"",
+        random.Random(27).randbytes(4096),
+    ],
+    ids=["csv-with-header", "empty", "random-bytes"],
+)
 def test_file_that_is_not_epraccur_is_refused_and_changes_nothing(imported, runner, tmp_path, content):
     bad = tmp_path / "not-epraccur.csv"
     bad.write_bytes(content)
@@ -155,8 +189,15 @@ def test_practice_added_by_staff_survives_an_import(app, runner):
     from safesurgeries.practices.models import Practice, PracticeStatus
 
     with app.app_context():
-        db.session.add(Practice(ods_code="Z99999", name="Hand Added", address_lines=[],
-                                status=PracticeStatus.ACTIVE, added_by_staff=True))
+        db.session.add(
+            Practice(
+                ods_code="Z99999",
+                name="Hand Added",
+                address_lines=[],
+                status=PracticeStatus.ACTIVE,
+                added_by_staff=True,
+            )
+        )
         db.session.commit()
     assert import_file(runner, SAMPLE).exit_code == 0
 
@@ -175,11 +216,17 @@ def test_postcodes_are_normalised_and_empty_address_fields_dropped(app, runner, 
     assert practice["postcode"] == "TS18 1HU"
     assert practice["address_lines"] == ["167A BOROUGH ROAD", "MIDDLESBROUGH"]
     assert client.get("/api/v1/practices/A81035").get_json()["address_lines"] == [
-        "NEWLANDS MEDICAL CENTRE", "BOROUGH ROAD", "MIDDLESBROUGH", "CLEVELAND"]
+        "NEWLANDS MEDICAL CENTRE",
+        "BOROUGH ROAD",
+        "MIDDLESBROUGH",
+        "CLEVELAND",
+    ]
 
 
-@pytest.mark.skipif(not SHARED_EPRACCUR.exists(),
-                    reason=f"the full epraccur.csv is not at {SHARED_EPRACCUR} (see shared/reference-data/README.md)")
+@pytest.mark.skipif(
+    not SHARED_EPRACCUR.exists(),
+    reason=f"the full epraccur.csv is not at {SHARED_EPRACCUR} (see shared/reference-data/README.md)",
+)
 def test_full_shared_file_imports_every_practice(app, runner):
     from safesurgeries.extensions import db
     from safesurgeries.practices.models import Practice, PracticeStatus
@@ -192,8 +239,9 @@ def test_full_shared_file_imports_every_practice(app, runner):
     counts = summary(result)
     assert counts["added"] == 16534 - counts["skipped"]
     with app.app_context():
-        open_gp = db.session.scalars(db.select(Practice).where(
-            Practice.status == PracticeStatus.ACTIVE, Practice.prescribing_setting == 4)).all()
+        open_gp = db.session.scalars(
+            db.select(Practice).where(Practice.status == PracticeStatus.ACTIVE, Practice.prescribing_setting == 4)
+        ).all()
     assert len(open_gp) == 6651
     # Every open GP practice is on the map: all their postcodes are in the ONS directory.
     assert [p.ods_code for p in open_gp if p.latitude is None] == []
@@ -209,6 +257,7 @@ def test_full_shared_file_imports_every_practice(app, runner):
 
 # --- the JSON API ------------------------------------------------------------------------------------
 
+
 def test_get_practice_by_code_in_any_case(imported, client):
     response = client.get("/api/v1/practices/a81030")
     assert response.status_code == 200
@@ -216,11 +265,17 @@ def test_get_practice_by_code_in_any_case(imported, client):
     # Placed by its postcode: TS1 3RY is in the centre of Middlesbrough.
     assert abs(body.pop("latitude") - 54.572) < 0.005 and abs(body.pop("longitude") - -1.227) < 0.005
     assert body == {
-        "ods_code": "A81030", "name": "BOROUGH ROAD & NUNTHORPE MEDICAL GROUP",
-        "address_lines": ["167A BOROUGH ROAD", "MIDDLESBROUGH"], "postcode": "TS1 3RY", "region": "Y63",
-        "nation": "england", "phone": "01642 243668", "status": "active",
+        "ods_code": "A81030",
+        "name": "BOROUGH ROAD & NUNTHORPE MEDICAL GROUP",
+        "address_lines": ["167A BOROUGH ROAD", "MIDDLESBROUGH"],
+        "postcode": "TS1 3RY",
+        "region": "Y63",
+        "nation": "england",
+        "phone": "01642 243668",
+        "status": "active",
         "written_name": "Borough Road & Nunthorpe Medical Group",
-        "written_address_lines": ["167A Borough Road", "Middlesbrough"]}
+        "written_address_lines": ["167A Borough Road", "Middlesbrough"],
+    }
 
 
 def test_unknown_code_is_404_json(imported, client):
@@ -253,11 +308,13 @@ def test_search_puts_exact_code_first(imported, client):
     from safesurgeries.practices.models import Practice, PracticeStatus
 
     with imported.app_context():
-        db.session.add_all([
-            Practice(ods_code="Y12345", name="Zed Surgery", address_lines=[], status=PracticeStatus.CLOSED),
-            Practice(ods_code="Y12346", name="Alpha Surgery", address_lines=[], status=PracticeStatus.ACTIVE),
-            Practice(ods_code="Y99998", name="Y12345 Annex", address_lines=[], status=PracticeStatus.ACTIVE),
-        ])
+        db.session.add_all(
+            [
+                Practice(ods_code="Y12345", name="Zed Surgery", address_lines=[], status=PracticeStatus.CLOSED),
+                Practice(ods_code="Y12346", name="Alpha Surgery", address_lines=[], status=PracticeStatus.ACTIVE),
+                Practice(ods_code="Y99998", name="Y12345 Annex", address_lines=[], status=PracticeStatus.ACTIVE),
+            ]
+        )
         db.session.commit()
     assert [p["ods_code"] for p in search(client, "y12345")][0] == "Y12345"
     # Without an exact code: open practices first, each group by name.
@@ -282,6 +339,7 @@ def test_sql_wildcards_match_only_themselves(imported, client, query):
 
 
 # --- the toolkit form ----------------------------------------------------------------------------
+
 
 def input_value(html: bytes, name: str) -> str | None:
     field = BeautifulSoup(html, "html.parser").find(attrs={"name": name})

@@ -9,9 +9,9 @@ import uuid
 import flask_migrate
 import pytest
 import redis
-
 from conftest import UNTHROTTLED
 from pledging import PLEDGE, csrf, import_sample
+
 from safesurgeries import create_app
 from safesurgeries.extensions import db
 from safesurgeries.mail.models import OutboxMessage
@@ -27,8 +27,15 @@ def make_app(tmp_path, monkeypatch, postcode_index_file):
     apps = []
 
     def make(**settings):
-        app = create_app({"TESTING": True, "POSTCODE_INDEX": str(postcode_index_file),
-                          "SQLALCHEMY_DATABASE_URI": database, **UNTHROTTLED, **settings})
+        app = create_app(
+            {
+                "TESTING": True,
+                "POSTCODE_INDEX": str(postcode_index_file),
+                "SQLALCHEMY_DATABASE_URI": database,
+                **UNTHROTTLED,
+                **settings,
+            }
+        )
         with app.app_context():
             flask_migrate.upgrade()
         apps.append(app)
@@ -42,8 +49,11 @@ def make_app(tmp_path, monkeypatch, postcode_index_file):
 
 def sign_in_attempt(client, address="203.0.113.7"):
     token = csrf(client.get("/staff/login", environ_base={"REMOTE_ADDR": address}).data)
-    return client.post("/staff/login", data={"email": "nobody@example.org", "password": "wrong password!",
-                                             "csrf_token": token}, environ_base={"REMOTE_ADDR": address})
+    return client.post(
+        "/staff/login",
+        data={"email": "nobody@example.org", "password": "wrong password!", "csrf_token": token},
+        environ_base={"REMOTE_ADDR": address},
+    )
 
 
 def assert_throttled_page(response):
@@ -84,8 +94,11 @@ def test_pledge_emails_to_one_recipient_are_limited_whoever_sends_them(make_app)
 
     def submit(sender: str, contact_email: str, **changes):
         token = csrf(client.get("/pledge").data)
-        return client.post("/pledge/submit", data={**PLEDGE, "contact_email": contact_email, **changes,
-                                                   "csrf_token": token}, environ_base={"REMOTE_ADDR": sender})
+        return client.post(
+            "/pledge/submit",
+            data={**PLEDGE, "contact_email": contact_email, **changes, "csrf_token": token},
+            environ_base={"REMOTE_ADDR": sender},
+        )
 
     assert submit("203.0.113.1", "amina.yusuf@nhs.net", consent_public="").status_code == 422  # not counted
     assert submit("203.0.113.2", "amina.yusuf@nhs.net").status_code == 303
@@ -105,8 +118,10 @@ def test_pledge_emails_to_one_recipient_are_limited_whoever_sends_them(make_app)
 def test_the_emailed_links_share_one_limit(make_app):
     client = make_app(LIMIT_PLEDGE_LINKS="2 per hour").test_client()
     assert client.get("/pledge/confirm/bad-token").status_code == 400
-    assert client.post("/pledge/resend/bad-token", data={"csrf_token": csrf(client.get("/staff/login").data)}
-                       ).status_code == 400
+    assert (
+        client.post("/pledge/resend/bad-token", data={"csrf_token": csrf(client.get("/staff/login").data)}).status_code
+        == 400
+    )
     assert_throttled_page(client.get("/pledge/withdraw/bad-token"))
 
 

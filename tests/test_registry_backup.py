@@ -6,10 +6,19 @@ import uuid
 
 import flask_migrate
 import pytest
-
 from conftest import UNTHROTTLED, database_url
-from pledging import (create_staff, csrf, eml_messages, import_sample, link_path, post_button, send_outbox,
-                      sign_in, submit_pledge)
+from pledging import (
+    create_staff,
+    csrf,
+    eml_messages,
+    import_sample,
+    link_path,
+    post_button,
+    send_outbox,
+    sign_in,
+    submit_pledge,
+)
+
 from safesurgeries import create_app
 from safesurgeries.audit import AuditEntry
 from safesurgeries.extensions import db
@@ -30,8 +39,9 @@ def empty_database(database: str, tmp_path):
 
 @contextlib.contextmanager
 def migrated_app(url: str, postcode_index_file):
-    app = create_app({"TESTING": True, "POSTCODE_INDEX": str(postcode_index_file), "SQLALCHEMY_DATABASE_URI": url,
-                      **UNTHROTTLED})
+    app = create_app(
+        {"TESTING": True, "POSTCODE_INDEX": str(postcode_index_file), "SQLALCHEMY_DATABASE_URI": url, **UNTHROTTLED}
+    )
     with app.app_context():
         flask_migrate.upgrade()
     try:
@@ -44,7 +54,8 @@ def migrated_app(url: str, postcode_index_file):
 
 @pytest.fixture
 def registry(app, client, runner):
-    """A registry with some of everything: practices, staff, an approved (listed) pledge, a waiting one, e-mails, audit."""
+    """A registry with some of everything: practices, staff, an approved (listed) pledge, a waiting one,
+    e-mails, audit."""
     import_sample(runner)
     create_staff(runner, "adam.admin@dotw.example", "admin")
     for ods_code, email in (("A81030", "first@nhs.net"), ("A81001", "second@nhs.net")):
@@ -84,15 +95,19 @@ def test_export_import_export_gives_the_same_file(registry, runner, database, tm
         client = restored.test_client()
         assert client.get("/api/v1/surgeries").get_json()["count"] == 1
         assert sign_in(client, "adam.admin@dotw.example").status_code == 303
-        assert submit_pledge(restored.test_client(), ods_code="A81002", contact_email="third@nhs.net").status_code == 303
+        assert (
+            submit_pledge(restored.test_client(), ods_code="A81002", contact_email="third@nhs.net").status_code == 303
+        )
         with restored.app_context():
             assert db.session.scalar(db.select(db.func.count()).select_from(Pledge)) == 3
             assert db.session.scalar(db.select(db.func.count()).select_from(AuditEntry)) > len(
-                document["tables"]["audit_log"]["rows"])
+                document["tables"]["audit_log"]["rows"]
+            )
 
 
 def test_without_the_flag_no_password_hash_leaves_and_restored_staff_need_a_new_password(
-        registry, runner, database, tmp_path, postcode_index_file):
+    registry, runner, database, tmp_path, postcode_index_file
+):
     text = export(runner, tmp_path / "backup.json").decode()
     assert "password_hash" not in json.loads(text)["tables"]["staff_users"]["columns"]
     assert "$argon2" not in text
@@ -101,8 +116,10 @@ def test_without_the_flag_no_password_hash_leaves_and_restored_staff_need_a_new_
         assert result.exit_code == 0, result.output
         assert sign_in(restored.test_client(), "adam.admin@dotw.example").status_code == 401
         assert export(restored.test_cli_runner(), tmp_path / "again.json").decode() == text
-        result = restored.test_cli_runner().invoke(args=["staff", "set-password", "adam.admin@dotw.example",
-                                                         "--password-stdin"], input="a brand new passphrase\n")
+        result = restored.test_cli_runner().invoke(
+            args=["staff", "set-password", "adam.admin@dotw.example", "--password-stdin"],
+            input="a brand new passphrase\n",
+        )
         assert result.exit_code == 0, result.output
         assert sign_in(restored.test_client(), "adam.admin@dotw.example", "a brand new passphrase").status_code == 303
 
@@ -118,11 +135,14 @@ def test_import_refuses_a_database_that_is_not_empty_and_changes_nothing(registr
         assert db.session.scalar(db.select(db.func.count()).select_from(Listing)) == before
 
 
-@pytest.mark.parametrize("content, message", [
-    ("not json", "The file is not JSON"),
-    ('{"format": "something else"}', "not a Safe Surgeries registry backup"),
-    ('{"format": "safesurgeries-registry-backup", "version": 99}', "version 99"),
-])
+@pytest.mark.parametrize(
+    "content, message",
+    [
+        ("not json", "The file is not JSON"),
+        ('{"format": "something else"}', "not a Safe Surgeries registry backup"),
+        ('{"format": "safesurgeries-registry-backup", "version": 99}', "version 99"),
+    ],
+)
 def test_a_bad_file_is_refused_plainly(app, runner, tmp_path, content, message):
     path = tmp_path / "bad.json"
     path.write_text(content)

@@ -4,8 +4,8 @@ import datetime as dt
 
 import pytest
 from bs4 import BeautifulSoup
-
 from conftest import PRACTICE, section_text
+
 from safesurgeries.toolkit.builder import Edition, toolkit_html
 
 EDITION = Edition("1", dt.date(2026, 11, 1), "https://safesurgeries.example")
@@ -16,6 +16,7 @@ def certificate(parse):
     def section(details: dict):
         html = toolkit_html(parse({**details, "languages": []}), EDITION)
         return BeautifulSoup(html, "html.parser").select_one("section#certificate")
+
     return section
 
 
@@ -48,5 +49,7 @@ def test_the_qr_code_keeps_the_certificate_on_one_page(client):
     import pypdf
 
     reader = pypdf.PdfReader(io.BytesIO(client.post("/api/v1/toolkits", json={**PRACTICE, "languages": []}).data))
-    pages = {item.title: reader.get_destination_page_number(item) for item in reader.outline if not isinstance(item, list)}
+    pages = {
+        item.title: reader.get_destination_page_number(item) for item in reader.outline if not isinstance(item, list)
+    }
     assert pages["Poster: English"] == pages["Certificate"] + 1

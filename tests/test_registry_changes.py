@@ -9,9 +9,9 @@ import datetime as dt
 import io
 
 import pytest
-
 from pledging import create_staff, csrf, sign_in
 from registry_helpers import LEEDS, LONDON, MANCHESTER, add_listing
+
 from safesurgeries.extensions import db
 from safesurgeries.pledges.models import Listing, PledgeStatus
 from safesurgeries.practices.models import Practice
@@ -38,11 +38,14 @@ def changed(app, runner):
     admin = app.test_client()
     sign_in(admin, "adam.admin@dotw.example")
     token = csrf(admin.get("/staff/pledges").data)
-    renamed = admin.post(f"/staff/listings/{ids['Y10002']}", data={"display_name": "Borough Road Surgery",
-                                                                  "display_phone": "", "csrf_token": token})
+    renamed = admin.post(
+        f"/staff/listings/{ids['Y10002']}",
+        data={"display_name": "Borough Road Surgery", "display_phone": "", "csrf_token": token},
+    )
     assert renamed.status_code < 400
-    unlisted = admin.post(f"/staff/listings/{ids['Y10003']}/unlist",
-                          data={"reason": "Practice merged", "csrf_token": token})
+    unlisted = admin.post(
+        f"/staff/listings/{ids['Y10003']}/unlist", data={"reason": "Practice merged", "csrf_token": token}
+    )
     assert unlisted.status_code < 400
     return app
 
@@ -95,8 +98,9 @@ def test_changes_since_in_geojson_and_csv(changed, client):
     assert [(row["ods_code"], row["status"]) for row in rows] == [("Y10002", "listed"), ("Y10003", "removed")]
     removed = rows[1]
     assert removed["removed_at"] and removed["demo"] == "no"
-    assert all(value == "" for name, value in removed.items() if name not in ("ods_code", "status", "removed_at",
-                                                                               "demo"))
+    assert all(
+        value == "" for name, value in removed.items() if name not in ("ods_code", "status", "removed_at", "demo")
+    )
     assert b"Practice merged" not in table.data and b"Private Person" not in table.data
     plain = client.get("/api/v1/surgeries.csv").data.decode("utf-8-sig")
     assert "status" not in plain.splitlines()[0]  # the usual export keeps its columns

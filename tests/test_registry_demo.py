@@ -5,7 +5,6 @@ import datetime as dt
 import io
 
 from bs4 import BeautifulSoup
-
 from registry_helpers import LONDON, add_listing
 from test_practices import SAMPLE, import_file, sample_rows
 
@@ -32,8 +31,11 @@ def test_demo_load_makes_fictional_listings_at_real_postcodes_in_every_region(ap
     assert {item["region"] for item in items} == {"Y56", "Y58", "Y59", "Y60", "Y61", "Y62", "Y63"}
     for item in items[:20]:  # real postcodes: the postcode API knows them and agrees on the position
         where = client.get(f"/api/v1/postcodes/{item['postcode']}").get_json()
-        assert (where["latitude"], where["longitude"], where["nation"]) == (item["latitude"], item["longitude"],
-                                                                            item["nation"])
+        assert (where["latitude"], where["longitude"], where["nation"]) == (
+            item["latitude"],
+            item["longitude"],
+            item["nation"],
+        )
     assert {item["nation"] for item in items} == {"england"}  # the demo's places are in NHS England's regions
     since = sorted(dt.date.fromisoformat(item["listed_since"]) for item in items)
     assert dt.date.today() - since[0] > dt.timedelta(days=2 * 365)  # spread over the past three years
@@ -91,7 +93,9 @@ def test_demo_practices_are_not_counted_among_open_gp_practices(app, client, run
     assert import_file(runner, SAMPLE).exit_code == 0
     assert runner.invoke(args=["demo", "load"]).exit_code == 0
     soup = BeautifulSoup(client.get("/stats").data, "html.parser")
-    rows = {tr.th.get_text(strip=True): [td.get_text(strip=True) for td in tr.find_all("td")]
-            for tr in soup.select(".stats-table tbody tr")}
-    assert rows["London"][1] == "30"   # the sample's open GP practices only
+    rows = {
+        tr.th.get_text(strip=True): [td.get_text(strip=True) for td in tr.find_all("td")]
+        for tr in soup.select(".stats-table tbody tr")
+    }
+    assert rows["London"][1] == "30"  # the sample's open GP practices only
     assert int(rows["London"][0]) >= 42  # demo listings are counted while loaded

@@ -7,21 +7,38 @@ import io
 import pytest
 from bs4 import BeautifulSoup
 from pyproj import Geod
-
 from registry_helpers import LEEDS, LONDON, MANCHESTER, add_listing, add_unlisted_pledge
-from safesurgeries.pledges.models import PledgeStatus
 from test_practices import SAMPLE, import_file
 
-PUBLIC_FIELDS = {"ods_code", "name", "address_lines", "postcode", "latitude", "longitude", "phone", "region",
-                 "region_name", "nation", "listed_since", "last_confirmed"}
-CONTACT = {"contact_name": "Zebedee Quintrell", "contact_email": "zebedee.private@example.org",
-           "contact_role": "Secret role"}
+from safesurgeries.pledges.models import PledgeStatus
+
+PUBLIC_FIELDS = {
+    "ods_code",
+    "name",
+    "address_lines",
+    "postcode",
+    "latitude",
+    "longitude",
+    "phone",
+    "region",
+    "region_name",
+    "nation",
+    "listed_since",
+    "last_confirmed",
+}
+CONTACT = {
+    "contact_name": "Zebedee Quintrell",
+    "contact_email": "zebedee.private@example.org",
+    "contact_role": "Secret role",
+}
 
 
 @pytest.fixture
 def three_cities(app):
     add_listing(app, "Y10001", "Borough Health Centre", LONDON, "Y56", address_lines=["1 Lambeth Road", "London"])
-    add_listing(app, "Y10002", "Piccadilly Medical Practice", MANCHESTER, "Y62", address_lines=["2 Market St", "Manchester"])
+    add_listing(
+        app, "Y10002", "Piccadilly Medical Practice", MANCHESTER, "Y62", address_lines=["2 Market St", "Manchester"]
+    )
     add_listing(app, "Y10003", "Headrow Surgery", LEEDS, "Y63", address_lines=["3 The Headrow", "Leeds"])
     return app
 
@@ -45,6 +62,7 @@ def csv_rows(response) -> list[dict]:
 
 
 # --- what appears ---------------------------------------------------------------------------------
+
 
 def test_only_active_listings_appear_in_the_list_api_map_data_and_pages(app, client, three_cities):
     add_listing(app, "Y10004", "Withdrawn Surgery", LONDON, active=False)
@@ -70,14 +88,28 @@ def test_public_items_have_exactly_the_public_fields(client, three_cities):
         assert set(item) == PUBLIC_FIELDS
     for feature in client.get("/api/v1/surgeries.geojson").get_json()["features"]:
         assert set(feature["properties"]) == PUBLIC_FIELDS
-        assert feature["geometry"]["coordinates"] == [feature["properties"]["longitude"], feature["properties"]["latitude"]]
+        assert feature["geometry"]["coordinates"] == [
+            feature["properties"]["longitude"],
+            feature["properties"]["latitude"],
+        ]
 
 
 def test_pledge_contact_details_never_appear_in_any_public_output(app, client):
     add_listing(app, "Y20001", "Contact Test Surgery", LONDON, pledge={**CONTACT, "status": PledgeStatus.APPROVED})
-    urls = ["/surgeries", "/surgeries?q=SE1", "/surgeries/Y20001", "/map", "/embed/map", "/stats", "/stats.csv",
-            "/api/v1/surgeries", "/api/v1/surgeries?near=SE1", "/api/v1/surgeries.geojson", "/api/v1/surgeries.csv",
-            "/api/v1/openapi.json"]
+    urls = [
+        "/surgeries",
+        "/surgeries?q=SE1",
+        "/surgeries/Y20001",
+        "/map",
+        "/embed/map",
+        "/stats",
+        "/stats.csv",
+        "/api/v1/surgeries",
+        "/api/v1/surgeries?near=SE1",
+        "/api/v1/surgeries.geojson",
+        "/api/v1/surgeries.csv",
+        "/api/v1/openapi.json",
+    ]
     for url in urls:
         response = client.get(url)
         assert response.status_code == 200, url
@@ -94,6 +126,7 @@ def test_display_name_and_phone_corrections_win_over_the_directory(app, client):
 
 
 # --- nearest first --------------------------------------------------------------------------------
+
 
 def test_nearest_first_from_london_and_from_leeds(client, three_cities):
     assert codes(client, near="SE1") == ["Y10001", "Y10002", "Y10003"]
@@ -154,8 +187,26 @@ def test_radius_keeps_only_listings_within_it(client, three_cities):
 
 
 def test_nearest_first_with_many_listings_agrees_with_sorting_them_all(app, client):
-    postcodes = ["SE1 7PB", "M1 1AE", "LS1 4AP", "B1 1BB", "BS1 4DJ", "NE1 7RU", "CB2 1TN", "OX1 2JD", "BN1 1AA",
-                 "L1 8JQ", "S1 2HE", "NG1 5FS", "PL1 2AA", "NR2 1RQ", "CA1 1QA", "TR1 2SJ", "YO1 7HH", "SW1A 1AA"]
+    postcodes = [
+        "SE1 7PB",
+        "M1 1AE",
+        "LS1 4AP",
+        "B1 1BB",
+        "BS1 4DJ",
+        "NE1 7RU",
+        "CB2 1TN",
+        "OX1 2JD",
+        "BN1 1AA",
+        "L1 8JQ",
+        "S1 2HE",
+        "NG1 5FS",
+        "PL1 2AA",
+        "NR2 1RQ",
+        "CA1 1QA",
+        "TR1 2SJ",
+        "YO1 7HH",
+        "SW1A 1AA",
+    ]
     for n, postcode in enumerate(postcodes):
         add_listing(app, f"Y3{n:04d}", f"Practice {n:02d}", postcode)
     items = client.get("/api/v1/surgeries", query_string={"near": "WC2N 5DU"}).get_json()["surgeries"]
@@ -165,6 +216,7 @@ def test_nearest_first_with_many_listings_agrees_with_sorting_them_all(app, clie
 
 
 # --- filters --------------------------------------------------------------------------------------
+
 
 def test_region_filter(client, three_cities):
     assert codes(client, region="Y62") == ["Y10002"]
@@ -179,20 +231,23 @@ def test_text_search_matches_name_postcode_and_address(client, three_cities):
     assert codes(client, q="Lambeth Road") == ["Y10001"]
 
 
-@pytest.mark.parametrize("params, parameter", [
-    ({"radius_km": "abc", "near": "SE1"}, "radius_km"),
-    ({"radius_km": "5"}, "radius_km"),
-    ({"radius_km": "-1", "near": "SE1"}, "radius_km"),
-    ({"region": "Y99"}, "region"),
-    ({"nation": "atlantis"}, "nation"),
-    ({"nation": "uk"}, "nation"),
-    ({"near": "ZZ9 9ZZ"}, "near"),
-    ({"near": "Nowhere-on-Earth"}, "near"),
-    ({"q": "SW1A 9ZZ"}, "q"),
-    ({"limit": "0"}, "limit"),
-    ({"limit": "ten"}, "limit"),
-    ({"q": "x" * 101}, "q"),
-])
+@pytest.mark.parametrize(
+    "params, parameter",
+    [
+        ({"radius_km": "abc", "near": "SE1"}, "radius_km"),
+        ({"radius_km": "5"}, "radius_km"),
+        ({"radius_km": "-1", "near": "SE1"}, "radius_km"),
+        ({"region": "Y99"}, "region"),
+        ({"nation": "atlantis"}, "nation"),
+        ({"nation": "uk"}, "nation"),
+        ({"near": "ZZ9 9ZZ"}, "near"),
+        ({"near": "Nowhere-on-Earth"}, "near"),
+        ({"q": "SW1A 9ZZ"}, "q"),
+        ({"limit": "0"}, "limit"),
+        ({"limit": "ten"}, "limit"),
+        ({"q": "x" * 101}, "q"),
+    ],
+)
 def test_bad_filters_answer_400_json_naming_the_parameter(client, params, parameter):
     for url in ("/api/v1/surgeries", "/api/v1/surgeries.geojson", "/api/v1/surgeries.csv"):
         response = client.get(url, query_string=params)
@@ -234,14 +289,15 @@ def test_api_and_list_return_the_same_for_the_same_filters(client, three_cities)
 
 # --- CSV ------------------------------------------------------------------------------------------
 
+
 def test_csv_is_excel_friendly_and_neutralises_formulas(app, client):
-    add_listing(app, "Y50001", "=HYPERLINK(\"http://evil.example\")", LONDON)
+    add_listing(app, "Y50001", '=HYPERLINK("http://evil.example")', LONDON)
     add_listing(app, "Y50002", "Harmless", MANCHESTER, display_name="@SUM(A1:A9)", phone="+44 20 7946 0000")
     response = client.get("/api/v1/surgeries.csv")
     assert response.mimetype == "text/csv"
     assert b"\r\n" in response.data and b"\n" not in response.data.replace(b"\r\n", b"")
     rows = {row["ods_code"]: row for row in csv_rows(response)}
-    assert rows["Y50001"]["name"] == "'=HYPERLINK(\"http://evil.example\")"
+    assert rows["Y50001"]["name"] == '\'=HYPERLINK("http://evil.example")'
     assert rows["Y50002"]["name"] == "'@SUM(A1:A9)"
     assert rows["Y50002"]["phone"] == "'+44 20 7946 0000"
     assert float(rows["Y50001"]["longitude"]) < 0  # numbers stay numbers, minus sign and all
@@ -251,9 +307,23 @@ def test_csv_is_excel_friendly_and_neutralises_formulas(app, client):
 
 # --- HTTP caching and CORS ------------------------------------------------------------------------
 
-@pytest.mark.parametrize("url", ["/api/v1/surgeries", "/api/v1/surgeries.geojson", "/api/v1/surgeries.csv",
-                                 "/api/v1/surgeries?near=SE1", "/surgeries", "/surgeries/Y10001", "/map", "/stats",
-                                 "/stats.csv", "/embed", "/embed/map"])
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/api/v1/surgeries",
+        "/api/v1/surgeries.geojson",
+        "/api/v1/surgeries.csv",
+        "/api/v1/surgeries?near=SE1",
+        "/surgeries",
+        "/surgeries/Y10001",
+        "/map",
+        "/stats",
+        "/stats.csv",
+        "/embed",
+        "/embed/map",
+    ],
+)
 def test_public_reads_have_etags_and_answer_304_when_unchanged(app, client, three_cities, url):
     first = client.get(url)
     assert first.status_code == 200
@@ -273,6 +343,7 @@ def test_api_reads_allow_any_origin(client, three_cities):
 
 
 # --- pages ----------------------------------------------------------------------------------------
+
 
 def test_practice_page_says_since_when_and_last_confirmed(app, client):
     add_listing(app, "Y60001", "Dated Surgery", LONDON, listed_since=dt.datetime(2024, 3, 5, 9, tzinfo=dt.timezone.utc))
@@ -303,6 +374,7 @@ def test_registry_pages_have_a_title_one_h1_a_skip_link_and_labelled_fields(clie
 
 # --- freshness ------------------------------------------------------------------------------------
 
+
 def test_a_listing_added_by_another_process_shows_at_the_next_version_check(app, client, monkeypatch, three_cities):
     from safesurgeries.extensions import db
     from safesurgeries.registry import freshness
@@ -313,8 +385,13 @@ def test_a_listing_added_by_another_process_shows_at_the_next_version_check(app,
     with app.app_context():
         # Another worker's commit: a plain connection, so this process's session never sees it.
         with db.engine.begin() as connection:
-            connection.execute(db.text("INSERT INTO listings (practice_id, active, listed_since, last_confirmed, is_demo) "
-                                       "VALUES (:p, TRUE, '2025-01-01 00:00:00', '2025-01-01 00:00:00', FALSE)"), {"p": practice_id})
+            connection.execute(
+                db.text(
+                    "INSERT INTO listings (practice_id, active, listed_since, last_confirmed, is_demo) "
+                    "VALUES (:p, TRUE, '2025-01-01 00:00:00', '2025-01-01 00:00:00', FALSE)"
+                ),
+                {"p": practice_id},
+            )
     monkeypatch.setattr(freshness, "CHECK_INTERVAL_SECONDS", 1e9)
     assert len(codes(client)) == 3  # not checked again yet
     monkeypatch.setattr(freshness, "CHECK_INTERVAL_SECONDS", 0)
@@ -325,21 +402,30 @@ def test_an_admin_edit_in_another_worker_shows_at_the_next_version_check(app, cl
     """A corrected public name changes no count or listing date: the version must still notice it."""
     from safesurgeries import create_app
     from safesurgeries.extensions import db
+    from safesurgeries.pledges.lifecycle import edit_listing
     from safesurgeries.pledges.models import Listing
     from safesurgeries.registry import freshness
-    from safesurgeries.pledges.lifecycle import edit_listing
     from safesurgeries.staff.models import StaffRole, StaffUser
 
     assert "Headrow Surgery" in [item["name"] for item in client.get("/api/v1/surgeries").get_json()["surgeries"]]
     changes_before = freshness.local_changes()
-    other_worker = create_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI": app.config["SQLALCHEMY_DATABASE_URI"],
-                               "POSTCODE_INDEX": app.config["POSTCODE_INDEX"]})
+    other_worker = create_app(
+        {
+            "TESTING": True,
+            "SQLALCHEMY_DATABASE_URI": app.config["SQLALCHEMY_DATABASE_URI"],
+            "POSTCODE_INDEX": app.config["POSTCODE_INDEX"],
+        }
+    )
     with other_worker.app_context():
         admin = StaffUser(email="adam.admin@dotw.example", password_hash="x", role=StaffRole.ADMIN)
         db.session.add(admin)
         listing = db.session.scalars(db.select(Listing).join(Listing.practice).where(Listing.active)).all()
-        edit_listing(next(item.id for item in listing if item.practice.ods_code == "Y10003"), admin,
-                     "Headrow Surgery (Leeds)", None)
+        edit_listing(
+            next(item.id for item in listing if item.practice.ods_code == "Y10003"),
+            admin,
+            "Headrow Surgery (Leeds)",
+            None,
+        )
         db.session.commit()
         db.session.remove()
         db.engine.dispose()
@@ -352,6 +438,7 @@ def test_an_admin_edit_in_another_worker_shows_at_the_next_version_check(app, cl
 
 def add_other_process_practice(app) -> int:
     from registry_helpers import add_practice
+
     from safesurgeries.extensions import db
 
     practice = add_practice("Y10099", "Other Worker Surgery", LONDON)

@@ -59,11 +59,13 @@ def test_a_practice_page_says_its_nation(client, britain):
     assert "Nation England" in text_of(client.get("/surgeries/Y20001"))
 
 
-@pytest.mark.parametrize("place, nation_name", [(BELFAST, "Northern Ireland"), (CARDIFF, "Wales"),
-                                                 ("BT1", "Northern Ireland")])
+@pytest.mark.parametrize(
+    "place, nation_name", [(BELFAST, "Northern Ireland"), (CARDIFF, "Wales"), ("BT1", "Northern Ireland")]
+)
 def test_a_search_from_a_nation_with_no_listing_says_what_the_registry_covers(client, britain, place, nation_name):
-    notice = (f"No Safe Surgeries are listed in {nation_name}. The registry covers practices in England, Scotland "
-              "and Wales.")
+    notice = (
+        f"No Safe Surgeries are listed in {nation_name}. The registry covers practices in England, Scotland and Wales."
+    )
     page = client.get("/surgeries", query_string={"q": place})
     assert page.status_code == 200
     soup = BeautifulSoup(page.data, "html.parser")
@@ -97,8 +99,10 @@ def test_stats_count_listed_and_open_practices_per_nation(app, client, runner, b
     assert import_file(runner, SAMPLE).exit_code == 0
     add_listing(app, "W20001", "Cardiff Bay Surgery", CARDIFF, "W00")
     soup = BeautifulSoup(client.get("/stats").data, "html.parser")
-    rows = {tr.th.get_text(strip=True): [td.get_text(strip=True) for td in tr.find_all("td")]
-            for tr in soup.select(".nations-table tbody tr")}
+    rows = {
+        tr.th.get_text(strip=True): [td.get_text(strip=True) for td in tr.find_all("td")]
+        for tr in soup.select(".nations-table tbody tr")
+    }
     # The sample's open GP practices: the listed English and Welsh ones are open GP practices themselves.
     sample_open = {"england": 0, "wales": 0}
     for row in csv.reader(SAMPLE.open(encoding="latin-1")):
@@ -109,13 +113,19 @@ def test_stats_count_listed_and_open_practices_per_nation(app, client, runner, b
     assert rows["Wales"][:2] == ["1", str(sample_open["wales"] + 1)]
     assert rows["Northern Ireland"][:2] == ["0", "0"]
     # The NHS region table is England's: the Welsh listing is not in it.
-    regions = {tr.th.get_text(strip=True): tr.td.get_text(strip=True)
-               for tr in soup.select("table[aria-labelledby=regions-heading] tbody tr")}
+    regions = {
+        tr.th.get_text(strip=True): tr.td.get_text(strip=True)
+        for tr in soup.select("table[aria-labelledby=regions-heading] tbody tr")
+    }
     assert regions["London"] == "1" and "No region recorded" not in regions
 
     table = list(csv.DictReader(io.StringIO(client.get("/stats.csv").data.decode("utf-8-sig"))))
     by_nation = {row["key"]: (row["name"], row["listed"]) for row in table if row["table"] == "nation"}
-    assert by_nation == {"england": ("England", "2"), "scotland": ("Scotland", "1"), "wales": ("Wales", "1"),
-                         "northern-ireland": ("Northern Ireland", "0")}
+    assert by_nation == {
+        "england": ("England", "2"),
+        "scotland": ("Scotland", "1"),
+        "wales": ("Wales", "1"),
+        "northern-ireland": ("Northern Ireland", "0"),
+    }
     england = next(row for row in table if row["table"] == "region" and row["name"] == "England")
     assert england["listed"] == "2"

@@ -1,4 +1,5 @@
-"""The listing address of a practice that is not, or no longer, listed: a page that says so, from the site's templates."""
+"""The listing address of a practice that is not, or no longer, listed: a page that says so, from the site's
+templates."""
 
 from bs4 import BeautifulSoup
 from registry_helpers import LONDON, add_listing
@@ -29,9 +30,14 @@ def test_a_directory_practice_that_never_listed_is_named_and_not_listed(app, run
 
 
 def test_a_withdrawn_listing_is_no_longer_listed(app, client):
-    add_listing(app, "Y90001", "RIVERSIDE MEDICAL CENTRE", LONDON, active=False,
-                pledge={"status": PledgeStatus.WITHDRAWN, "contact_name": "A Person",
-                        "contact_email": "a.person@example.org"})
+    add_listing(
+        app,
+        "Y90001",
+        "RIVERSIDE MEDICAL CENTRE",
+        LONDON,
+        active=False,
+        pledge={"status": PledgeStatus.WITHDRAWN, "contact_name": "A Person", "contact_email": "a.person@example.org"},
+    )
     response = client.get("/surgeries/Y90001")
     assert response.status_code == 404
     soup = page(response)
@@ -67,4 +73,3 @@ def test_an_unknown_address_gets_the_sites_own_404_page(client):
     assert WERKZEUG_404 not in response.get_data(as_text=True)
     assert soup.select_one("link[rel=stylesheet]") is not None  # the site's layout, not bare text
     assert {"/", "/surgeries", "/map"} <= links(soup)
-

@@ -3,9 +3,8 @@ check it), and every path, method and status it lists is called, and the answer 
 
 import pytest
 import sqlalchemy as sa
-from openapi_spec_validator import validate
-
 from conftest import PRACTICE
+from openapi_spec_validator import validate
 from registry_helpers import LONDON, add_listing
 from test_practices import SAMPLE, import_file
 
@@ -29,6 +28,7 @@ def not_modified(url):
         where = url(client) if callable(url) else url
         etag = client.get(where).headers["ETag"]
         return client.get(where, headers={"If-None-Match": etag})
+
     return call
 
 
@@ -38,6 +38,7 @@ def get(url, **kwargs):
 
 def database_gone(url):
     """The tables renamed away under the app, as when a database is mid-restore: a 503, never a 500."""
+
     def call(client, monkeypatch):
         from safesurgeries.extensions import db
 
@@ -46,6 +47,7 @@ def database_gone(url):
             db.session.execute(sa.text("ALTER TABLE practices RENAME TO practices_gone"))
             db.session.commit()
         return client.get(url)
+
     return call
 
 
@@ -92,11 +94,15 @@ RECIPES = {
     ("/api/v1/postcodes/{postcode}", "get", "503"): postcodes_503,
     ("/api/v1/languages", "get", "200"): get("/api/v1/languages"),
     ("/api/v1/languages", "get", "400"): get("/api/v1/languages?x=%00"),
-    ("/api/v1/toolkits", "post", "200"): lambda client, mp: client.post("/api/v1/toolkits", json={**PRACTICE, "languages": []}),
-    ("/api/v1/toolkits", "post", "400"): lambda client, mp: client.post("/api/v1/toolkits", data="nope",
-                                                                        content_type="text/plain"),
-    ("/api/v1/toolkits", "post", "413"): lambda client, mp: client.post("/api/v1/toolkits", data="x" * 70000,
-                                                                        content_type="application/json"),
+    ("/api/v1/toolkits", "post", "200"): lambda client, mp: client.post(
+        "/api/v1/toolkits", json={**PRACTICE, "languages": []}
+    ),
+    ("/api/v1/toolkits", "post", "400"): lambda client, mp: client.post(
+        "/api/v1/toolkits", data="nope", content_type="text/plain"
+    ),
+    ("/api/v1/toolkits", "post", "413"): lambda client, mp: client.post(
+        "/api/v1/toolkits", data="x" * 70000, content_type="application/json"
+    ),
     ("/api/v1/toolkits", "post", "422"): lambda client, mp: client.post("/api/v1/toolkits", json={"practice_name": ""}),
     ("/api/v1/toolkits", "post", "429"): too_many_toolkits,
     ("/api/v1/toolkits", "post", "503"): toolkit_503,
@@ -114,18 +120,22 @@ RECIPES = {
     ("/api/v1/oruk/services/{id}", "get", "304"): not_modified(first_record_url("/api/v1/oruk/services")),
     ("/api/v1/oruk/services/{id}", "get", "400"): get("/api/v1/oruk/services/x%00"),
     ("/api/v1/oruk/services/{id}", "get", "404"): get("/api/v1/oruk/services/00000000-0000-0000-0000-000000000000"),
-    ("/api/v1/oruk/services/{id}", "get", "503"): database_gone("/api/v1/oruk/services/00000000-0000-0000-0000-000000000000"),
+    ("/api/v1/oruk/services/{id}", "get", "503"): database_gone(
+        "/api/v1/oruk/services/00000000-0000-0000-0000-000000000000"
+    ),
     ("/api/v1/oruk/service_at_locations", "get", "200"): get("/api/v1/oruk/service_at_locations?page=1&per_page=5"),
     ("/api/v1/oruk/service_at_locations", "get", "304"): not_modified("/api/v1/oruk/service_at_locations"),
     ("/api/v1/oruk/service_at_locations", "get", "400"): get("/api/v1/oruk/service_at_locations?per_page=1001"),
     ("/api/v1/oruk/service_at_locations", "get", "503"): database_gone("/api/v1/oruk/service_at_locations"),
     ("/api/v1/oruk/service_at_locations/{id}", "get", "200"): first_record("/api/v1/oruk/service_at_locations"),
-    ("/api/v1/oruk/service_at_locations/{id}", "get", "304"):
-        not_modified(first_record_url("/api/v1/oruk/service_at_locations")),
+    ("/api/v1/oruk/service_at_locations/{id}", "get", "304"): not_modified(
+        first_record_url("/api/v1/oruk/service_at_locations")
+    ),
     ("/api/v1/oruk/service_at_locations/{id}", "get", "400"): get("/api/v1/oruk/service_at_locations/x?q=%00"),
     ("/api/v1/oruk/service_at_locations/{id}", "get", "404"): get("/api/v1/oruk/service_at_locations/x"),
-    ("/api/v1/oruk/service_at_locations/{id}", "get", "503"):
-        database_gone("/api/v1/oruk/service_at_locations/00000000-0000-0000-0000-000000000000"),
+    ("/api/v1/oruk/service_at_locations/{id}", "get", "503"): database_gone(
+        "/api/v1/oruk/service_at_locations/00000000-0000-0000-0000-000000000000"
+    ),
 }
 
 
@@ -144,10 +154,12 @@ def populated(app, runner):
 
 
 def operations(document) -> dict:
-    return {(path, method, status): response
-            for path, item in document["paths"].items()
-            for method, operation in item.items()
-            for status, response in operation["responses"].items()}
+    return {
+        (path, method, status): response
+        for path, item in document["paths"].items()
+        for method, operation in item.items()
+        for status, response in operation["responses"].items()
+    }
 
 
 def resolve(document, schema: dict) -> dict:
@@ -164,11 +176,18 @@ def check(document, schema: dict, value, where: str = "$") -> None:
         assert schema.get("nullable"), f"{where} is null"
         return
     kind = schema.get("type")
-    expected = {"object": dict, "array": list, "string": str, "boolean": bool, "integer": int,
-                "number": (int, float)}.get(kind)
+    expected = {
+        "object": dict,
+        "array": list,
+        "string": str,
+        "boolean": bool,
+        "integer": int,
+        "number": (int, float),
+    }.get(kind)
     if expected:
-        assert isinstance(value, expected) and not (kind in ("integer", "number") and isinstance(value, bool)), \
+        assert isinstance(value, expected) and not (kind in ("integer", "number") and isinstance(value, bool)), (
             f"{where} should be {kind}, is {value!r:.60}"
+        )
     if "enum" in schema:
         assert value in schema["enum"], f"{where}: {value!r} not in {schema['enum']}"
     if kind == "object":
@@ -194,9 +213,13 @@ def test_every_documented_status_has_a_recipe_and_every_recipe_is_documented(doc
 
 
 def test_the_document_covers_every_api_route(app, document):
-    routes = {rule.rule.replace("<ods_code>", "{ods_code}").replace("<path:postcode>", "{postcode}")
-              .replace("<record_id>", "{id}")
-              for rule in app.url_map.iter_rules() if rule.rule.startswith("/api/")}
+    routes = {
+        rule.rule.replace("<ods_code>", "{ods_code}")
+        .replace("<path:postcode>", "{postcode}")
+        .replace("<record_id>", "{id}")
+        for rule in app.url_map.iter_rules()
+        if rule.rule.startswith("/api/")
+    }
     assert routes == set(document["paths"])
 
 

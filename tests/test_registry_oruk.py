@@ -7,8 +7,8 @@ from pathlib import Path
 
 import jsonschema
 import pytest
-
 from registry_helpers import LEEDS, LONDON, MANCHESTER, add_listing
+
 from safesurgeries.pledges.models import PledgeStatus
 
 ON_EVERY_DATABASE = True
@@ -24,8 +24,14 @@ def validator(name: str):
 
 @pytest.fixture
 def listed(app):
-    add_listing(app, "Y20001", "Riverside Medical Centre", LONDON, pledge=dict(CONTACT),
-                address_lines=["12 Quay Street", "London"])
+    add_listing(
+        app,
+        "Y20001",
+        "Riverside Medical Centre",
+        LONDON,
+        pledge=dict(CONTACT),
+        address_lines=["12 Quay Street", "London"],
+    )
     add_listing(app, "Y20002", "Canal Street Surgery", MANCHESTER, pledge=dict(CONTACT))
     add_listing(app, "Y20003", "Withdrawn Practice", LEEDS, active=False)
     return app
@@ -53,8 +59,10 @@ def test_every_listed_surgery_appears_once_as_a_valid_service_at_its_location(li
     services = all_pages(client, "/api/v1/oruk/services")
     for record in services:
         validator("service_list").validate(record)
-    assert sorted(record["organization"]["name"] for record in services) == ["Canal Street Surgery",
-                                                                            "Riverside Medical Centre"]
+    assert sorted(record["organization"]["name"] for record in services) == [
+        "Canal Street Surgery",
+        "Riverside Medical Centre",
+    ]
     for summary in services:
         full = client.get(f"/api/v1/oruk/services/{summary['id']}").get_json()
         validator("service").validate(full)

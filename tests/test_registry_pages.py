@@ -4,7 +4,6 @@ import csv
 import io
 
 from bs4 import BeautifulSoup
-
 from registry_helpers import LEEDS, LONDON, add_listing
 from test_practices import SAMPLE, import_file
 
@@ -15,7 +14,9 @@ def test_map_is_served_from_the_app_with_tile_settings_and_a_link_to_the_list(ap
     assert element["data-tile-url"] == "https://tile.openstreetmap.org/{z}/{x}/{y}.png"
     assert 'href="https://www.openstreetmap.org/copyright"' in element["data-attribution"]
     assert element["data-geojson-url"] == "/api/v1/surgeries.geojson"
-    assets = [tag["src"] for tag in soup.find_all("script")] + [tag["href"] for tag in soup.select("link[rel=stylesheet]")]
+    assets = [tag["src"] for tag in soup.find_all("script")] + [
+        tag["href"] for tag in soup.select("link[rel=stylesheet]")
+    ]
     assert any("leaflet.js" in a for a in assets) and any("leaflet.markercluster.js" in a for a in assets)
     for asset in assets:
         assert asset.startswith("/"), asset  # no CDN
@@ -30,8 +31,13 @@ def test_map_settings_come_from_the_environment(app, monkeypatch, tmp_path, post
 
     monkeypatch.setenv("SAFESURGERIES_MAP_TILE_URL", "https://tiles.example/{z}/{x}/{y}.png")
     monkeypatch.setenv("SAFESURGERIES_MAP_TILE_ATTRIBUTION", "Example tiles")
-    other = create_app({"TESTING": True, "POSTCODE_INDEX": str(postcode_index_file),
-                        "SQLALCHEMY_DATABASE_URI": app.config["SQLALCHEMY_DATABASE_URI"]})
+    other = create_app(
+        {
+            "TESTING": True,
+            "POSTCODE_INDEX": str(postcode_index_file),
+            "SQLALCHEMY_DATABASE_URI": app.config["SQLALCHEMY_DATABASE_URI"],
+        }
+    )
     element = BeautifulSoup(other.test_client().get("/map").data, "html.parser").select_one("#registry-map")
     assert element["data-tile-url"] == "https://tiles.example/{z}/{x}/{y}.png"
     assert element["data-attribution"] == "Example tiles"
@@ -46,7 +52,7 @@ def test_map_region_filter_goes_to_the_geojson(client):
 def test_map_script_builds_popups_with_text_only():
     from safesurgeries.registry import views
 
-    script = (views.bp.root_path.rsplit("/", 1)[0] + "/static/registry-map.js")
+    script = views.bp.root_path.rsplit("/", 1)[0] + "/static/registry-map.js"
     text = open(script, encoding="utf-8").read()
     assert "innerHTML" not in text and "insertAdjacentHTML" not in text
     assert "textContent" in text
@@ -84,8 +90,10 @@ def test_stats_count_listed_against_open_gp_practices_per_region(app, client, ru
     add_listing(app, "Y80004", "Stats Gone", LEEDS, "Y63", active=False)
     soup = BeautifulSoup(client.get("/stats").data, "html.parser")
     assert soup.select_one(".big-number").get_text() == "3"
-    rows = {tr.th.get_text(strip=True): [td.get_text(strip=True) for td in tr.find_all("td")]
-            for tr in soup.select(".stats-table tbody tr")}
+    rows = {
+        tr.th.get_text(strip=True): [td.get_text(strip=True) for td in tr.find_all("td")]
+        for tr in soup.select(".stats-table tbody tr")
+    }
     # The listed practices are open GP practices themselves, so they count among the open ones.
     assert rows["London"][:3] == ["2", "32", "6.2%"]
     assert rows["North East and Yorkshire"][:3] == ["1", "32", "3.1%"]

@@ -2,9 +2,9 @@
 
 import pytest
 from bs4 import BeautifulSoup
-
 from pledging import create_staff, sign_in
 from routes import routes
+
 from safesurgeries import create_app
 from safesurgeries.security.headers import content_security_policy, tile_source
 
@@ -53,8 +53,11 @@ def test_every_get_route_sends_the_security_headers(app, client, runner):
 
 
 def test_errors_and_unknown_pages_carry_the_headers_too(client):
-    for response in (client.get("/no-such-page"), client.get("/api/v1/no-such-thing"),
-                     client.post("/pledge/submit", data={})):
+    for response in (
+        client.get("/no-such-page"),
+        client.get("/api/v1/no-such-thing"),
+        client.post("/pledge/submit", data={}),
+    ):
         assert "frame-ancestors 'none'" in response.headers["Content-Security-Policy"]
         assert response.headers["X-Content-Type-Options"] == "nosniff"
         assert "Access-Control-Allow-Origin" not in response.headers
@@ -79,7 +82,9 @@ def test_no_template_has_inline_script_or_style(app):
         for script in soup.find_all("script"):
             assert script.get("src"), f"{path}: inline <script>"
         for tag in soup.find_all(True):
-            assert not any(name.lower().startswith("on") for name in tag.attrs), f"{path}: inline handler on <{tag.name}>"
+            assert not any(name.lower().startswith("on") for name in tag.attrs), (
+                f"{path}: inline handler on <{tag.name}>"
+            )
 
 
 def assert_no_shared_caching_of_cookies(response):
@@ -111,8 +116,12 @@ def test_the_toolkit_preview_frame_is_sandboxed_and_its_stylesheet_is_from_this_
     from conftest import PRACTICE
 
     token = csrf_token_from(client.get("/toolkit").data)
-    data = {**PRACTICE, "address_lines": "\n".join(PRACTICE["address_lines"]),
-            "care_of_address_lines": "\n".join(PRACTICE["care_of_address_lines"]), "csrf_token": token}
+    data = {
+        **PRACTICE,
+        "address_lines": "\n".join(PRACTICE["address_lines"]),
+        "care_of_address_lines": "\n".join(PRACTICE["care_of_address_lines"]),
+        "csrf_token": token,
+    }
     response = client.post("/toolkit/preview", data=data)
     assert response.status_code == 200, response.get_data(as_text=True)[:500]
     frame = BeautifulSoup(response.data, "html.parser").find("iframe")
@@ -126,13 +135,19 @@ def test_the_toolkit_preview_frame_is_sandboxed_and_its_stylesheet_is_from_this_
 @pytest.fixture
 def production(tmp_path, monkeypatch, postcode_index_file):
     """An app whose public address is HTTPS: how the app knows it is in production."""
-    from conftest import UNTHROTTLED
     import flask_migrate
+    from conftest import UNTHROTTLED
 
     monkeypatch.setenv("SAFESURGERIES_INSTANCE_PATH", str(tmp_path / "instance"))
     monkeypatch.setenv("SAFESURGERIES_PUBLIC_BASE_URL", "https://safesurgeries.example.org")
-    app = create_app({"TESTING": True, "POSTCODE_INDEX": str(postcode_index_file),
-                      "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'prod.db'}", **UNTHROTTLED})
+    app = create_app(
+        {
+            "TESTING": True,
+            "POSTCODE_INDEX": str(postcode_index_file),
+            "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'prod.db'}",
+            **UNTHROTTLED,
+        }
+    )
     with app.app_context():
         flask_migrate.upgrade()
     return app

@@ -4,10 +4,19 @@ import threading
 
 import pytest
 from bs4 import BeautifulSoup
+from pledging import (
+    create_staff,
+    csrf,
+    eml_messages,
+    import_sample,
+    link_path,
+    post_button,
+    send_outbox,
+    sign_in,
+    submit_pledge,
+)
 from werkzeug.serving import make_server
 
-from pledging import (create_staff, csrf, eml_messages, import_sample, link_path, post_button, send_outbox,
-                      sign_in, submit_pledge)
 from safesurgeries.audit import AuditEntry
 from safesurgeries.audit.models import AppendOnly
 from safesurgeries.extensions import db
@@ -42,17 +51,23 @@ def count(app, model, *where) -> int:
 
 # --- accounts and sign-in ---------------------------------------------------------------------------
 
+
 def test_staff_create_refuses_a_short_password_and_a_duplicate(app, runner):
-    short = runner.invoke(args=["staff", "create", "a@dotw.example", "--role", "admin", "--password-stdin"], input="short\n")
+    short = runner.invoke(
+        args=["staff", "create", "a@dotw.example", "--role", "admin", "--password-stdin"], input="short\n"
+    )
     assert short.exit_code == 1 and "at least 12 characters" in short.output
     create_staff(runner, "a@dotw.example", "admin")
-    again = runner.invoke(args=["staff", "create", "A@dotw.example", "--role", "admin", "--password-stdin"],
-                          input="another long password\n")
+    again = runner.invoke(
+        args=["staff", "create", "A@dotw.example", "--role", "admin", "--password-stdin"],
+        input="another long password\n",
+    )
     assert again.exit_code == 1 and "already a staff account" in again.output
 
 
 def test_password_is_stored_as_an_argon2_hash(staffed):
     from safesurgeries.staff.models import StaffUser
+
     with staffed.app_context():
         user = db.session.scalars(db.select(StaffUser).where(StaffUser.email == "rita.reviewer@dotw.example")).one()
         assert user.password_hash.startswith("$argon2id$") and "correct horse" not in user.password_hash
@@ -84,8 +99,11 @@ SLOWED = "the next try from here is accepted after"
 def sign_in_from(client, address: str, email: str, password: str = "correct horse battery staple"):
     """A sign-in as sign_in() does it, from a client address of the test's choosing."""
     token = csrf(client.get("/staff/login", environ_base={"REMOTE_ADDR": address}).data)
-    return client.post("/staff/login", data={"email": email, "password": password, "csrf_token": token},
-                       environ_base={"REMOTE_ADDR": address})
+    return client.post(
+        "/staff/login",
+        data={"email": email, "password": password, "csrf_token": token},
+        environ_base={"REMOTE_ADDR": address},
+    )
 
 
 def page_text(response) -> str:
@@ -94,6 +112,7 @@ def page_text(response) -> str:
 
 def throttle_row(app, email: str, address: str):
     from safesurgeries.staff.models import SignInThrottle
+
     with app.app_context():
         row = db.session.get(SignInThrottle, (email, address))
         return None if row is None else (row.failures, row.last_failure_at, row.wait_until)
@@ -102,6 +121,7 @@ def throttle_row(app, email: str, address: str):
 def set_throttle(app, email: str, address: str, **values):
     """Time passing, without waiting for it: change the stored throttle as the clock would make it."""
     from safesurgeries.staff.models import SignInThrottle
+
     with app.app_context():
         row = db.session.get(SignInThrottle, (email, address))
         for name, value in values.items():
@@ -111,6 +131,7 @@ def set_throttle(app, email: str, address: str, **values):
 
 def ago(**delta):
     import datetime as dt
+
     return dt.datetime.now(dt.timezone.utc) - dt.timedelta(**delta)
 
 
@@ -174,6 +195,7 @@ def test_an_admin_clears_an_accounts_sign_in_wait_and_it_is_audited(staffed):
     users = admin.get("/staff/users")
     assert "Slowed down after failed sign-ins from 1 place" in page_text(users)
     from safesurgeries.staff.models import StaffUser
+
     with staffed.app_context():
         rita = db.session.scalars(db.select(StaffUser.id).where(StaffUser.email == email)).one()
     response = admin.post(f"/staff/users/{rita}/sign-in-throttle", data={"csrf_token": csrf(users.data)})
@@ -182,27 +204,34 @@ def test_an_admin_clears_an_accounts_sign_in_wait_and_it_is_audited(staffed):
     assert f"Sign-in tries for {email} are no longer slowed down." in text and "Slowed down after" not in text
     assert sign_in_from(staffed.test_client(), ATTACKER, email).status_code == 303  # at once, from there too
     with staffed.app_context():
-        entries = db.session.scalars(db.select(AuditEntry).where(AuditEntry.action.startswith("staff.sign_in_"))
-                                     .order_by(AuditEntry.id)).all()
+        entries = db.session.scalars(
+            db.select(AuditEntry).where(AuditEntry.action.startswith("staff.sign_in_")).order_by(AuditEntry.id)
+        ).all()
         assert [(e.action, e.actor, e.subject_id) for e in entries] == [
             ("staff.sign_in_slowed", "system", rita),
-            ("staff.sign_in_throttle_cleared", "staff:adam.admin@dotw.example", rita)]
+            ("staff.sign_in_throttle_cleared", "staff:adam.admin@dotw.example", rita),
+        ]
         assert entries[1].detail == {"places": 1}
 
 
 def test_sign_in_never_redirects_to_another_site(staffed, client):
     token = csrf(client.get("/staff/login").data)
-    response = client.post("/staff/login?next=https://evil.example/", data={
-        "email": "rita.reviewer@dotw.example", "password": "correct horse battery staple", "csrf_token": token})
+    response = client.post(
+        "/staff/login?next=https://evil.example/",
+        data={"email": "rita.reviewer@dotw.example", "password": "correct horse battery staple", "csrf_token": token},
+    )
     assert response.headers["Location"].endswith("/staff/pledges")
 
 
 # --- every staff route is guarded ------------------------------------------------------------------
 
+
 def staff_routes(app):
     for rule in app.url_map.iter_rules():
         if rule.rule.startswith("/staff") and rule.endpoint not in ("staff.login", "staff.logout"):
-            path = rule.rule.replace("<int:pledge_id>", "1").replace("<int:listing_id>", "1").replace("<int:user_id>", "1")
+            path = (
+                rule.rule.replace("<int:pledge_id>", "1").replace("<int:listing_id>", "1").replace("<int:user_id>", "1")
+            )
             for method in rule.methods - {"HEAD", "OPTIONS"}:
                 yield method, path, app.view_functions[rule.endpoint]
 
@@ -218,8 +247,11 @@ def test_every_staff_route_sends_anonymous_visitors_to_sign_in(staffed, client):
 def test_every_admin_route_refuses_a_reviewer_with_403(staffed, client):
     sign_in(client, "rita.reviewer@dotw.example")
     token = csrf(client.get("/staff/pledges").data)
-    admin_only = [(m, p) for m, p, view in staff_routes(staffed)
-                  if [r.value for r in getattr(view, "required_roles", ())] == ["admin"]]
+    admin_only = [
+        (m, p)
+        for m, p, view in staff_routes(staffed)
+        if [r.value for r in getattr(view, "required_roles", ())] == ["admin"]
+    ]
     assert len(admin_only) >= 5
     for method, path in admin_only:
         assert client.open(path, method=method, data={"csrf_token": token}).status_code == 403, (method, path)
@@ -232,10 +264,18 @@ def test_every_staff_view_declares_its_roles(staffed):
 
 # --- the queue and decisions -----------------------------------------------------------------------
 
+
 def test_queue_shows_the_checks_a_reviewer_needs(staffed, client, runner):
     confirmed_pledge(staffed, client, runner)
-    confirmed_pledge(staffed, client, runner, ods_code="", practice_name="Harbour Street Surgery",
-                     postcode="SE15 5AA", contact_email="harbour@gmail.example")
+    confirmed_pledge(
+        staffed,
+        client,
+        runner,
+        ods_code="",
+        practice_name="Harbour Street Surgery",
+        postcode="SE15 5AA",
+        contact_email="harbour@gmail.example",
+    )
     reviewer = staffed.test_client()
     sign_in(reviewer, "rita.reviewer@dotw.example")
     text = " ".join(BeautifulSoup(reviewer.get("/staff/pledges").data, "html.parser").get_text(" ").split())
@@ -273,7 +313,9 @@ def test_reject_with_a_coded_reason_emails_it(staffed, client, runner):
     reviewer = staffed.test_client()
     sign_in(reviewer, "rita.reviewer@dotw.example")
     token = csrf(reviewer.get(f"/staff/pledges/{pledge_id}").data)
-    missing_note = reviewer.post(f"/staff/pledges/{pledge_id}/reject", data={"reason": "other", "note": "", "csrf_token": token})
+    missing_note = reviewer.post(
+        f"/staff/pledges/{pledge_id}/reject", data={"reason": "other", "note": "", "csrf_token": token}
+    )
     assert missing_note.status_code == 422 and b"Say why in the note" in missing_note.data
     reviewer.post(f"/staff/pledges/{pledge_id}/reject", data={"reason": "unverified-sender", "csrf_token": token})
     send_outbox(runner)
@@ -284,8 +326,9 @@ def test_reject_with_a_coded_reason_emails_it(staffed, client, runner):
 
 def test_approve_several_at_once(staffed, client, runner):
     first = confirmed_pledge(staffed, client, runner)
-    second = confirmed_pledge(staffed, client, runner, ods_code="A81035", practice_name="Newlands Medical Centre",
-                              postcode="TS1 3RX")
+    second = confirmed_pledge(
+        staffed, client, runner, ods_code="A81035", practice_name="Newlands Medical Centre", postcode="TS1 3RX"
+    )
     reviewer = staffed.test_client()
     sign_in(reviewer, "rita.reviewer@dotw.example")
     token = csrf(reviewer.get("/staff/pledges").data)
@@ -309,7 +352,9 @@ def test_a_second_pledge_for_a_listed_practice_cannot_make_a_second_listing(staf
 
 def test_the_database_itself_refuses_two_active_listings_for_one_practice(staffed):
     from sqlalchemy.exc import IntegrityError
+
     from safesurgeries.practices.models import Practice
+
     with staffed.app_context():
         practice = db.session.scalars(db.select(Practice)).first()
         db.session.add_all([Listing(practice=practice), Listing(practice=practice)])
@@ -345,8 +390,10 @@ def test_two_reviewers_at_the_same_moment_make_one_decision(staffed, client, run
     for email in ("rita.reviewer@dotw.example", "second.reviewer@dotw.example"):
         session = requests.Session()
         token = csrf(session.get(f"{base}/staff/login").text)
-        session.post(f"{base}/staff/login", data={"email": email, "password": "correct horse battery staple",
-                                                  "csrf_token": token})
+        session.post(
+            f"{base}/staff/login",
+            data={"email": email, "password": "correct horse battery staple", "csrf_token": token},
+        )
         sessions.append((session, csrf(session.get(f"{base}/staff/pledges/{pledge_id}").text)))
     barrier = threading.Barrier(2)
     pages = [None, None]
@@ -374,6 +421,7 @@ def test_two_reviewers_at_the_same_moment_make_one_decision(staffed, client, run
 
 # --- admin pages -----------------------------------------------------------------------------------
 
+
 def test_admin_edits_and_unlists_a_listing_and_reads_the_audit_log(staffed, client, runner):
     pledge_id = confirmed_pledge(staffed, client, runner)
     admin = staffed.test_client()
@@ -382,8 +430,10 @@ def test_admin_edits_and_unlists_a_listing_and_reads_the_audit_log(staffed, clie
     admin.post(f"/staff/pledges/{pledge_id}/approve", data={"csrf_token": token})
     with staffed.app_context():
         listing_id = db.session.scalars(db.select(Listing.id)).one()
-    admin.post(f"/staff/listings/{listing_id}", data={"display_name": "Borough Road Surgery", "display_phone": "",
-                                                      "csrf_token": token})
+    admin.post(
+        f"/staff/listings/{listing_id}",
+        data={"display_name": "Borough Road Surgery", "display_phone": "", "csrf_token": token},
+    )
     with staffed.app_context():
         assert db.session.get(Listing, listing_id).name == "Borough Road Surgery"
     empty_reason = admin.post(f"/staff/listings/{listing_id}/unlist", data={"reason": "", "csrf_token": token})
@@ -406,14 +456,23 @@ def test_admin_creates_and_deactivates_staff(staffed):
     admin = staffed.test_client()
     sign_in(admin, "adam.admin@dotw.example")
     token = csrf(admin.get("/staff/users").data)
-    bad = admin.post("/staff/users", data={"email": "new@dotw.example", "password": "short", "role": "reviewer",
-                                           "csrf_token": token})
+    bad = admin.post(
+        "/staff/users", data={"email": "new@dotw.example", "password": "short", "role": "reviewer", "csrf_token": token}
+    )
     assert bad.status_code == 422 and b"at least 12 characters" in bad.data
-    admin.post("/staff/users", data={"email": "new@dotw.example", "password": "a long enough password",
-                                     "role": "reviewer", "csrf_token": token})
+    admin.post(
+        "/staff/users",
+        data={
+            "email": "new@dotw.example",
+            "password": "a long enough password",
+            "role": "reviewer",
+            "csrf_token": token,
+        },
+    )
     new = staffed.test_client()
     assert sign_in(new, "new@dotw.example", "a long enough password").status_code == 303
     from safesurgeries.staff.models import StaffUser
+
     with staffed.app_context():
         user_id = db.session.scalars(db.select(StaffUser.id).where(StaffUser.email == "new@dotw.example")).one()
     admin.post(f"/staff/users/{user_id}", data={"active": "0", "csrf_token": token})
@@ -427,9 +486,16 @@ def test_a_scottish_pledge_is_moderated_and_listed_with_its_nation(staffed, clie
     from safesurgeries.pledges.principles import principles_for
     from safesurgeries.practices.models import Practice
 
-    pledge_id = confirmed_pledge(staffed, client, runner, ods_code="", practice_name="Leith Walk Surgery",
-                                 address_lines="1 Leith Walk\nEdinburgh", postcode="EH6 8RG",
-                                 principles=[code for code, _ in principles_for("scotland")])
+    pledge_id = confirmed_pledge(
+        staffed,
+        client,
+        runner,
+        ods_code="",
+        practice_name="Leith Walk Surgery",
+        address_lines="1 Leith Walk\nEdinburgh",
+        postcode="EH6 8RG",
+        principles=[code for code, _ in principles_for("scotland")],
+    )
     reviewer = staffed.test_client()
     sign_in(reviewer, "rita.reviewer@dotw.example")
     queue = " ".join(BeautifulSoup(reviewer.get("/staff/pledges").data, "html.parser").get_text(" ").split())
@@ -447,6 +513,8 @@ def test_a_scottish_pledge_is_moderated_and_listed_with_its_nation(staffed, clie
         code = practice.ods_code
     [item] = client.get("/api/v1/surgeries", query_string={"nation": "scotland"}).get_json()["surgeries"]
     assert (item["ods_code"], item["nation"]) == (code, "scotland")
-    nations = {tr.th.get_text(strip=True): tr.td.get_text(strip=True)
-               for tr in BeautifulSoup(client.get("/stats").data, "html.parser").select(".nations-table tbody tr")}
+    nations = {
+        tr.th.get_text(strip=True): tr.td.get_text(strip=True)
+        for tr in BeautifulSoup(client.get("/stats").data, "html.parser").select(".nations-table tbody tr")
+    }
     assert nations["Scotland"] == "1" and nations["England"] == "0"

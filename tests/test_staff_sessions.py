@@ -2,7 +2,6 @@
 
 import pytest
 from itsdangerous.timed import TimestampSigner
-
 from pledging import create_staff, csrf, sign_in
 
 EMAIL = "rita.reviewer@dotw.example"
@@ -16,6 +15,7 @@ def clock(monkeypatch):
 
     def advance(minutes: float):
         now["t"] += int(minutes * 60)
+
     return advance
 
 
@@ -57,7 +57,7 @@ def test_a_staff_session_ends_after_the_configured_minutes_without_a_request(rev
     assert client.get("/staff/pledges").status_code == 200  # activity renews the session...
     clock(20)
     assert client.get("/staff/pledges").status_code == 200  # ...so 40 minutes in, it is still alive
-    assert copy.get("/staff/pledges").status_code == 302    # but a copy idle for 40 minutes is not
+    assert copy.get("/staff/pledges").status_code == 302  # but a copy idle for 40 minutes is not
     clock(31)
     response = client.get("/staff/pledges")
     assert response.status_code == 302 and "/staff/login" in response.headers["Location"]

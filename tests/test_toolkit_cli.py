@@ -38,8 +38,9 @@ def test_build_refuses_a_file_that_is_not_json(runner, tmp_path):
 
 def write_batch(path: Path, rows: list[dict]) -> Path:
     with path.open("w", newline="", encoding="utf-8") as handle:
-        writer = csv.DictWriter(handle, fieldnames=["practice_name", "ods_code", "address_lines", "postcode",
-                                                    "phone", "languages"])
+        writer = csv.DictWriter(
+            handle, fieldnames=["practice_name", "ods_code", "address_lines", "postcode", "phone", "languages"]
+        )
         writer.writeheader()
         writer.writerows(rows)
     return path
@@ -47,19 +48,28 @@ def write_batch(path: Path, rows: list[dict]) -> Path:
 
 def test_batch_makes_one_pdf_per_row_and_reports_bad_rows_by_number(runner, tmp_path):
     rows = [
-        {"practice_name": "North Surgery", "ods_code": "Y99101", "address_lines": "1 North Road;Leeds",
-         "postcode": "LS1 4AP", "phone": "0113 496 0000", "languages": "bn;ar"},
+        {
+            "practice_name": "North Surgery",
+            "ods_code": "Y99101",
+            "address_lines": "1 North Road;Leeds",
+            "postcode": "LS1 4AP",
+            "phone": "0113 496 0000",
+            "languages": "bn;ar",
+        },
         {"practice_name": "Broken Surgery", "address_lines": "2 Road", "postcode": "not a postcode"},
         {"practice_name": "South Surgery", "address_lines": "3 South Road;Bristol", "postcode": "bs1 4dj"},
     ]
     out_dir = tmp_path / "toolkits"
-    result = runner.invoke(args=["toolkit", "batch", str(write_batch(tmp_path / "p.csv", rows)),
-                                 "--out-dir", str(out_dir)])
+    result = runner.invoke(
+        args=["toolkit", "batch", str(write_batch(tmp_path / "p.csv", rows)), "--out-dir", str(out_dir)]
+    )
     assert result.exit_code == 1
     assert "Row 3: skipped: postcode: Enter a real UK postcode" in result.output
     assert "2 toolkit(s) written" in result.output and "1 row(s) failed" in result.output
-    assert sorted(p.name for p in out_dir.iterdir()) == ["safe-surgeries-toolkit-Y99101.pdf",
-                                                         "safe-surgeries-toolkit-south-surgery.pdf"]
+    assert sorted(p.name for p in out_dir.iterdir()) == [
+        "safe-surgeries-toolkit-Y99101.pdf",
+        "safe-surgeries-toolkit-south-surgery.pdf",
+    ]
     north = " ".join(pdf_pages((out_dir / "safe-surgeries-toolkit-Y99101.pdf").read_bytes()))
     assert "Leeds" in north and "Poster: Bengali" in north and "Poster: Arabic" in north
 
@@ -67,11 +77,14 @@ def test_batch_makes_one_pdf_per_row_and_reports_bad_rows_by_number(runner, tmp_
 def test_batch_with_every_row_good_exits_zero_and_keeps_same_named_practices_apart(runner, tmp_path):
     row = {"practice_name": "Twin Surgery", "address_lines": "1 Road", "postcode": "N1 9GU"}
     out_dir = tmp_path / "out"
-    result = runner.invoke(args=["toolkit", "batch", str(write_batch(tmp_path / "p.csv", [row, row])),
-                                 "--out-dir", str(out_dir)])
+    result = runner.invoke(
+        args=["toolkit", "batch", str(write_batch(tmp_path / "p.csv", [row, row])), "--out-dir", str(out_dir)]
+    )
     assert result.exit_code == 0, result.output
-    assert sorted(p.name for p in out_dir.iterdir()) == ["safe-surgeries-toolkit-twin-surgery-2.pdf",
-                                                         "safe-surgeries-toolkit-twin-surgery.pdf"]
+    assert sorted(p.name for p in out_dir.iterdir()) == [
+        "safe-surgeries-toolkit-twin-surgery-2.pdf",
+        "safe-surgeries-toolkit-twin-surgery.pdf",
+    ]
 
 
 def test_batch_refuses_a_csv_with_unknown_columns(runner, tmp_path):

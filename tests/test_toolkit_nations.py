@@ -5,7 +5,6 @@ import json
 
 import pytest
 from bs4 import BeautifulSoup
-
 from conftest import pdf_pages, section_text
 from test_practices import SAMPLE, import_file
 
@@ -14,23 +13,34 @@ POSTCODES = {"england": "SE15 5AB", "scotland": "EH6 8RG", "wales": "CF10 3RB"}
 
 # Each nation's own law, which its edition must cite, and which no other nation's edition may print.
 OWN_LAW = {
-    "england": ["General Medical Services Contracts) Regulations 2015", "https://www.legislation.gov.uk/uksi/2015/1862"],
-    "scotland": ["(Scotland) Regulations 2018", "https://www.legislation.gov.uk/ssi/2018/66",
-                 "not considered reasonable grounds to refuse or delay registering a patient"],
+    "england": [
+        "General Medical Services Contracts) Regulations 2015",
+        "https://www.legislation.gov.uk/uksi/2015/1862",
+    ],
+    "scotland": [
+        "(Scotland) Regulations 2018",
+        "https://www.legislation.gov.uk/ssi/2018/66",
+        "not considered reasonable grounds to refuse or delay registering a patient",
+    ],
     "wales": ["(Wales) Regulations 2023", "https://www.legislation.gov.uk/wsi/2023/953", "WHC/2025/025"],
 }
 # Claims that are England's alone, or (Scotland, Wales) not supported by FACTS.md for that nation.
 NOT_FOR = {
-    "scotland": ["Anyone in Scotland can register with a GP practice and see a GP free of charge",
-                 "Standard Operating Principles", "Seeing a GP is free"],
+    "scotland": [
+        "Anyone in Scotland can register with a GP practice and see a GP free of charge",
+        "Standard Operating Principles",
+        "Seeing a GP is free",
+    ],
     "wales": ["free of charge", "Seeing a GP is free", "Standard Operating Principles", "GP care is free"],
 }
 
 
 @pytest.fixture(scope="module")
 def editions(toolkit_pdf_for):
-    return {nation: toolkit_pdf_for({**BASE, "postcode": postcode, "languages": ["pl"]})
-            for nation, postcode in POSTCODES.items()}
+    return {
+        nation: toolkit_pdf_for({**BASE, "postcode": postcode, "languages": ["pl"]})
+        for nation, postcode in POSTCODES.items()
+    }
 
 
 @pytest.mark.parametrize("nation", POSTCODES)
@@ -70,17 +80,25 @@ def test_northern_ireland_is_refused_plainly_with_sources_and_no_pdf(client):
     body = response.get_json()
     assert body["nation"] == "northern-ireland"
     (message,) = body["errors"]["postcode"]
-    for fact in ("There is no toolkit for practices in Northern Ireland", "HSCR-1", "Business Services Organisation",
-                 "https://hscbusiness.hscni.net/services/1814.htm", "Law Centre NI"):
+    for fact in (
+        "There is no toolkit for practices in Northern Ireland",
+        "HSCR-1",
+        "Business Services Organisation",
+        "https://hscbusiness.hscni.net/services/1814.htm",
+        "Law Centre NI",
+    ):
         assert fact in message
 
 
 def test_a_postcode_and_a_stated_nation_that_disagree_are_an_error(client):
     response = client.post("/api/v1/toolkits", json={**BASE, "postcode": "CF10 3RB", "nation": "england"})
     assert response.status_code == 422
-    assert response.get_json()["errors"] == {"nation": [
-        "The postcode CF10 3RB is in Wales, not England. Each nation has its own rules: check the postcode, "
-        "or leave the nation out."]}
+    assert response.get_json()["errors"] == {
+        "nation": [
+            "The postcode CF10 3RB is in Wales, not England. Each nation has its own rules: check the postcode, "
+            "or leave the nation out."
+        ]
+    }
     agreeing = client.post("/api/v1/toolkits", json={**BASE, "postcode": "CF10 3RB", "nation": "Wales"})
     assert agreeing.status_code == 200 and agreeing.headers["Toolkit-Nation"] == "wales"
 
@@ -104,7 +122,8 @@ def test_the_form_shows_the_nation_and_refuses_northern_ireland(client, csrf_tok
     preview = client.post("/toolkit/preview", data={**form, "postcode": "EH6 8RG"})
     assert preview.status_code == 200
     assert "It follows the rules for GP practices in Scotland" in " ".join(
-        BeautifulSoup(preview.data, "html.parser").find(id="toolkit-nation").get_text().split())
+        BeautifulSoup(preview.data, "html.parser").find(id="toolkit-nation").get_text().split()
+    )
     refused = client.post("/toolkit/download", data={**form, "postcode": "BT1 5GS"})
     assert refused.status_code == 422 and refused.mimetype == "text/html"
     page = BeautifulSoup(refused.data, "html.parser")
@@ -116,9 +135,13 @@ def test_a_welsh_practice_from_the_directory_gets_the_wales_edition(app, runner,
     page = BeautifulSoup(client.get("/toolkit?practice=W91002").data, "html.parser")
     chosen = {name: page.find(attrs={"name": name}) for name in ("practice_name", "address_lines", "postcode")}
     assert chosen["practice_name"]["value"] == "Plas Meddyg"  # cased as a person writes it
-    data = {"practice_name": chosen["practice_name"]["value"], "address_lines": chosen["address_lines"].get_text(),
-            "postcode": chosen["postcode"]["value"], "languages": ["pl"],
-            "csrf_token": csrf_token_from(client.get("/toolkit").data)}
+    data = {
+        "practice_name": chosen["practice_name"]["value"],
+        "address_lines": chosen["address_lines"].get_text(),
+        "postcode": chosen["postcode"]["value"],
+        "languages": ["pl"],
+        "csrf_token": csrf_token_from(client.get("/toolkit").data),
+    }
     response = client.post("/toolkit/download", data=data)
     assert response.status_code == 200 and response.mimetype == "application/pdf"
     poster = section_text(response.data, "Poster: Polish")
@@ -141,13 +164,18 @@ def test_the_cli_says_which_edition_and_refuses_northern_ireland(runner, tmp_pat
 
 def test_batch_reports_each_rows_nation_and_unreviewed_languages(runner, tmp_path):
     rows = tmp_path / "practices.csv"
-    rows.write_text("practice_name,address_lines,postcode,languages\n"
-                    "Leith Surgery,1 Shore,EH6 8RG,ar\n"
-                    "Belfast Surgery,1 Quay,BT1 5GS,\n", encoding="utf-8")
+    rows.write_text(
+        "practice_name,address_lines,postcode,languages\n"
+        "Leith Surgery,1 Shore,EH6 8RG,ar\n"
+        "Belfast Surgery,1 Quay,BT1 5GS,\n",
+        encoding="utf-8",
+    )
     result = runner.invoke(args=["toolkit", "batch", str(rows), "--out-dir", str(tmp_path / "out")])
     assert result.exit_code == 1
-    assert "Row 2: safe-surgeries-toolkit-leith-surgery.pdf, the Scotland edition; not yet reviewed: Arabic (ar)" \
+    assert (
+        "Row 2: safe-surgeries-toolkit-leith-surgery.pdf, the Scotland edition; not yet reviewed: Arabic (ar)"
         in result.output
+    )
     assert "Row 3: skipped: postcode: There is no toolkit for practices in Northern Ireland" in result.output
 
 

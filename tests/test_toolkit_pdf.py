@@ -4,14 +4,24 @@ import io
 
 import pypdf
 import pytest
-
 from conftest import PRACTICE, pdf_pages, section_text
 
 SECTION_TITLES = [
-    "Contents", "Why this matters", "The rules on registering patients", "Reception guide",
-    "Care-of addresses, step by step", "When the Home Office or the police ask for patient data",
-    "A short note on NHS charging", "Registration policy", "Refusal log", "Staff training and audit checklists",
-    "The Safe Surgery pledge", "Certificate", "Poster: English", "Patient cards: English", "References",
+    "Contents",
+    "Why this matters",
+    "The rules on registering patients",
+    "Reception guide",
+    "Care-of addresses, step by step",
+    "When the Home Office or the police ask for patient data",
+    "A short note on NHS charging",
+    "Registration policy",
+    "Refusal log",
+    "Staff training and audit checklists",
+    "The Safe Surgery pledge",
+    "Certificate",
+    "Poster: English",
+    "Patient cards: English",
+    "References",
 ]
 
 
@@ -37,8 +47,16 @@ def test_file_name_without_ods_code_is_a_slug_of_the_name(client):
 
 def test_cover_has_the_practice_name_address_and_postcode(toolkit_pdf):
     cover = pdf_pages(toolkit_pdf)[0]
-    for text in ("Riverside Medical Centre", "12 Quay Street", "Deptford", "SE8 4RU", "Y99001",
-                 "Edition 2026.2 (England)", "November 2026", "For GP practices in England"):
+    for text in (
+        "Riverside Medical Centre",
+        "12 Quay Street",
+        "Deptford",
+        "SE8 4RU",
+        "Y99001",
+        "Edition 2026.2 (England)",
+        "November 2026",
+        "For GP practices in England",
+    ):
         assert text in cover
 
 
@@ -55,8 +73,9 @@ def test_every_page_footer_has_nation_edition_review_date_and_page_x_of_y(toolki
 
 def test_sections_are_all_present_and_in_order(toolkit_pdf):
     reader = pypdf.PdfReader(io.BytesIO(toolkit_pdf))
-    marks = {item.title: reader.get_destination_page_number(item) for item in reader.outline
-             if not isinstance(item, list)}
+    marks = {
+        item.title: reader.get_destination_page_number(item) for item in reader.outline if not isinstance(item, list)
+    }
     starts = [marks[title] for title in SECTION_TITLES]
     assert starts == sorted(starts) and len(set(starts)) == len(starts), dict(zip(SECTION_TITLES, starts))
     pages = pdf_pages(toolkit_pdf)
@@ -122,9 +141,14 @@ def test_cards_tell_the_right_to_register_in_the_language_and_in_english(toolkit
 
 def test_references_name_the_sources_with_their_addresses(toolkit_pdf):
     references = section_text(toolkit_pdf, "References")
-    for source in ("Patient Registration Standard Operating Principles", "General Medical Services Contracts",
-                   "Memorandum of Understanding", "Confidentiality", "https://www.legislation.gov.uk/uksi/2015/1862",
-                   "https://www.bma.org.uk/advice-and-support/gp-practices/managing-your-practice-list/patient-"):
+    for source in (
+        "Patient Registration Standard Operating Principles",
+        "General Medical Services Contracts",
+        "Memorandum of Understanding",
+        "Confidentiality",
+        "https://www.legislation.gov.uk/uksi/2015/1862",
+        "https://www.bma.org.uk/advice-and-support/gp-practices/managing-your-practice-list/patient-",
+    ):
         assert source in references
     assert "Contracts) Regulations 2004" not in " ".join(pdf_pages(toolkit_pdf))  # replaced in 2015: never cited
 
@@ -150,6 +174,5 @@ def test_pdf_has_bookmarks_for_every_section(toolkit_pdf):
 
 def test_fonts_are_subset(toolkit_pdf):
     reader = pypdf.PdfReader(io.BytesIO(toolkit_pdf))
-    fonts = {font["/BaseFont"] for page in reader.pages
-             for font in (page["/Resources"].get("/Font") or {}).values()}
+    fonts = {font["/BaseFont"] for page in reader.pages for font in (page["/Resources"].get("/Font") or {}).values()}
     assert fonts and all("+" in str(name) for name in fonts), fonts

@@ -2,8 +2,8 @@
 a full disk, or a render process killed or hung mid-render, never costs more than that one request."""
 
 import logging
-import os
 import multiprocessing
+import os
 import signal
 import subprocess
 import threading
@@ -13,10 +13,10 @@ from pathlib import Path
 import flask_migrate
 import pytest
 from bs4 import BeautifulSoup
-
 from conftest import UNTHROTTLED, pdf_pages
-from safesurgeries import create_app
 from toolkit_forms import form_data, kept_fields
+
+from safesurgeries import create_app
 
 SMALL = {"practice_name": "Cache Lane Surgery", "address_lines": ["1 Cache Lane"], "postcode": "N1 9GU"}
 
@@ -27,7 +27,9 @@ def cached_pdfs(folder: Path) -> list[Path]:
 
 def leftovers(folder: Path) -> list[Path]:
     """Anything in the cache folder that is not a whole, finished PDF."""
-    return [path for path in folder.rglob("*") if path.is_file() and path.name.startswith(".")] if folder.exists() else []
+    return (
+        [path for path in folder.rglob("*") if path.is_file() and path.name.startswith(".")] if folder.exists() else []
+    )
 
 
 @pytest.fixture
@@ -68,8 +70,9 @@ def full_disk(tmp_path):
     """A real, tiny file system (tmpfs, 1 MB) mounted for the test; filled to the last byte by the test."""
     mount_point = tmp_path / "tiny-disk"
     mount_point.mkdir()
-    mounted = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=1m", "tmpfs", str(mount_point)],
-                             capture_output=True, text=True)
+    mounted = subprocess.run(
+        ["mount", "-t", "tmpfs", "-o", "size=1m", "tmpfs", str(mount_point)], capture_output=True, text=True
+    )
     if mounted.returncode != 0:
         pytest.skip(f"needs to mount a tmpfs (root, and a sandbox that allows it): {mounted.stderr.strip()}")
     yield mount_point
@@ -89,18 +92,27 @@ def fill(folder: Path) -> Path:
 
 
 def test_disk_full_while_caching_still_serves_the_pdf_and_caching_resumes_when_space_returns(
-        tmp_path, monkeypatch, postcode_index_file, full_disk, caplog):
+    tmp_path, monkeypatch, postcode_index_file, full_disk, caplog
+):
     monkeypatch.setenv("SAFESURGERIES_INSTANCE_PATH", str(tmp_path / "instance"))
     cache_dir = full_disk / "pdf-cache"
     cache_dir.mkdir()
-    app = create_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI": "sqlite://", "PDF_CACHE_DIR": str(cache_dir),
-                      "POSTCODE_INDEX": str(postcode_index_file)})
+    app = create_app(
+        {
+            "TESTING": True,
+            "SQLALCHEMY_DATABASE_URI": "sqlite://",
+            "PDF_CACHE_DIR": str(cache_dir),
+            "POSTCODE_INDEX": str(postcode_index_file),
+        }
+    )
     client = app.test_client()
     filler = fill(full_disk)
 
     with caplog.at_level(logging.WARNING):
         response = client.post("/api/v1/toolkits", json=SMALL)
-    assert response.status_code == 200 and response.data.startswith(b"%PDF-") and response.data.rstrip().endswith(b"%%EOF")
+    assert (
+        response.status_code == 200 and response.data.startswith(b"%PDF-") and response.data.rstrip().endswith(b"%%EOF")
+    )
     assert cached_pdfs(cache_dir) == [] and leftovers(cache_dir) == []
     assert "No space left on device" in caplog.text
 
@@ -119,9 +131,16 @@ def render_app(tmp_path, monkeypatch, postcode_index_file):
     apps = []
 
     def make(**settings):
-        app = create_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'site.db'}",
-                          "POSTCODE_INDEX": str(postcode_index_file), "RENDER_PROCESS": True, **UNTHROTTLED,
-                          **settings})
+        app = create_app(
+            {
+                "TESTING": True,
+                "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'site.db'}",
+                "POSTCODE_INDEX": str(postcode_index_file),
+                "RENDER_PROCESS": True,
+                **UNTHROTTLED,
+                **settings,
+            }
+        )
         with app.app_context():
             flask_migrate.upgrade()  # the form's page looks up practices
         apps.append(app)
@@ -141,11 +160,34 @@ def test_render_process_killed_mid_render_is_a_clear_503_and_the_next_request_wo
     (render_process,) = render_app.render_processes()
 
     # Every language: a render of many seconds, so the kill lands in the middle of it.
-    every_language = {**SMALL, "practice_name": "Killed Mid Render", "languages": ["ar", "bn", "zh-Hans", "ur", "fa",
-                      "ta", "ti", "am", "ps", "ckb", "gu", "pa-Guru", "ru", "uk", "pl", "ro", "so", "tr"]}
+    every_language = {
+        **SMALL,
+        "practice_name": "Killed Mid Render",
+        "languages": [
+            "ar",
+            "bn",
+            "zh-Hans",
+            "ur",
+            "fa",
+            "ta",
+            "ti",
+            "am",
+            "ps",
+            "ckb",
+            "gu",
+            "pa-Guru",
+            "ru",
+            "uk",
+            "pl",
+            "ro",
+            "so",
+            "tr",
+        ],
+    }
     result = {}
-    request = threading.Thread(target=lambda: result.update(
-        response=client.post("/api/v1/toolkits", json=every_language)))
+    request = threading.Thread(
+        target=lambda: result.update(response=client.post("/api/v1/toolkits", json=every_language))
+    )
     request.start()
     time.sleep(1.0)
     assert request.is_alive(), "the render finished before it could be killed"
@@ -179,14 +221,17 @@ def test_a_render_that_hangs_is_stopped_at_the_timeout_and_the_next_request_work
     assert response.status_code == 503
     assert response.get_json() == {
         "error": "Service Unavailable",
-        "message": "Making the PDF took longer than 3 seconds, so it was stopped. Please try again in a moment."}
+        "message": "Making the PDF took longer than 3 seconds, so it was stopped. Please try again in a moment.",
+    }
     assert response.headers["Retry-After"] == "10"
     assert waited >= 3  # it waited for the timeout, not less
     render_process.join(timeout=10)
     assert render_process.exitcode == -signal.SIGKILL  # stopped for good, not left frozen
     assert len(cached_pdfs(cache_dir)) == 1 and leftovers(cache_dir) == []
 
-    app.extensions["toolkit_rendering"]["worker"].timeout = 600  # the new process's warm-up counts too: no race with a busy machine
+    app.extensions["toolkit_rendering"][
+        "worker"
+    ].timeout = 600  # the new process's warm-up counts too: no race with a busy machine
     after = client.post("/api/v1/toolkits", json={**SMALL, "practice_name": "After The Hang"})
     assert after.status_code == 200 and after.data.startswith(b"%PDF-")
     assert len(render_app.render_processes()) == 1  # the new one; the hung one is gone
@@ -216,8 +261,7 @@ def test_a_partial_file_left_by_a_killed_process_is_removed_when_the_app_starts(
     assert fresh.exists()  # another worker may be writing it now
 
 
-def test_the_form_keeps_every_detail_when_a_render_hangs_and_the_same_button_then_works(
-        render_app, csrf_token_from):
+def test_the_form_keeps_every_detail_when_a_render_hangs_and_the_same_button_then_works(render_app, csrf_token_from):
     app = render_app()
     client = app.test_client()
     token = csrf_token_from(client.get("/toolkit").data)
@@ -233,7 +277,9 @@ def test_the_form_keeps_every_detail_when_a_render_hangs_and_the_same_button_the
     kept = kept_fields(page)
     assert kept["practice_name"] == ["Hung Form Surgery"]
 
-    app.extensions["toolkit_rendering"]["worker"].timeout = 600  # the new process's warm-up counts too: no race with a busy machine
+    app.extensions["toolkit_rendering"][
+        "worker"
+    ].timeout = 600  # the new process's warm-up counts too: no race with a busy machine
     again = client.post("/toolkit/download", data=kept)  # the visitor presses Download PDF again
     assert again.status_code == 200 and again.mimetype == "application/pdf"
     assert "Hung Form Surgery" in " ".join(pdf_pages(again.data))

@@ -94,8 +94,10 @@ def _compact(text: str) -> str:
 
 def _best_match(expected: str, candidates: list[str]) -> tuple[float, str]:
     """The closest candidate to expected and its similarity, whitespace aside."""
-    scored = [(difflib.SequenceMatcher(None, _compact(expected), _compact(text), autojunk=False).ratio(), text)
-              for text in candidates]
+    scored = [
+        (difflib.SequenceMatcher(None, _compact(expected), _compact(text), autojunk=False).ratio(), text)
+        for text in candidates
+    ]
     return max(scored, default=(0.0, ""))
 
 
@@ -103,8 +105,9 @@ def _best_match(expected: str, candidates: list[str]) -> tuple[float, str]:
 def page_of(toolkit_pdf) -> dict[str, int]:
     """The page (from 0) of each section, by its id: the PDF's named destinations."""
     reader = pypdf.PdfReader(io.BytesIO(toolkit_pdf))
-    return {name: reader.get_destination_page_number(destination)
-            for name, destination in reader.named_destinations.items()}
+    return {
+        name: reader.get_destination_page_number(destination) for name, destination in reader.named_destinations.items()
+    }
 
 
 @pytest.mark.parametrize("details", [TYPICAL_PRACTICE, LONGEST_PRACTICE], ids=["typical", "longest"])
@@ -143,8 +146,12 @@ def test_every_poster_and_card_sentence_is_tagged_with_its_language_and_reads_as
 
 def test_persian_script_keeps_its_zero_width_non_joiners(blocks, page_of, translations):
     for code in ("fa", "prs"):
-        with_zwnj = [(anchor, translations[code]["strings"][key]) for anchor, sentences in _sheets(code).items()
-                     for lang, key in sentences if lang == code and ZWNJ in translations[code]["strings"][key]]
+        with_zwnj = [
+            (anchor, translations[code]["strings"][key])
+            for anchor, sentences in _sheets(code).items()
+            for lang, key in sentences
+            if lang == code and ZWNJ in translations[code]["strings"][key]
+        ]
         assert with_zwnj, f"no {code} sentence has a zero-width non-joiner: the test would prove nothing"
         for anchor, sentence in with_zwnj:
             texts = [_compact(text) for lang, text in blocks[page_of[anchor]] if lang == code]
@@ -162,14 +169,18 @@ def test_text_extractors_get_letter_spaced_and_indic_text_as_written(toolkit_pdf
     """pdftotext (poppler) follows ActualText in the content: letter-spaced text ("SAFE SURGERIES TOOLKIT", where
     it printed "C ERTIFICATE" before) and Bengali and Tamil vowel signs come out as written. (It reverses ActualText
     on right-to-left lines, so right-to-left text has it in the structure tree only.)"""
+
     def pdftotext(first: int = 1, last: int = 0) -> str:
         command = ["pdftotext", "-f", str(first), "-l", str(last), "-", "-"]
         output = subprocess.run(command, input=toolkit_pdf, capture_output=True, check=True).stdout  # nosec B603 B607
         return " ".join(output.decode().split())
 
     everything = pdftotext()
-    letter_spaced = {element.actual_text for element in pdfua_check.structure(toolkit_pdf)
-                     if element.actual_text and element.actual_text.isascii()}
+    letter_spaced = {
+        element.actual_text
+        for element in pdfua_check.structure(toolkit_pdf)
+        if element.actual_text and element.actual_text.isascii()
+    }
     assert letter_spaced, "no letter-spaced text: the test would prove nothing"
     for text in letter_spaced:
         assert " ".join(text.split()) in everything

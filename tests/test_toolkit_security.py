@@ -8,8 +8,8 @@ from pathlib import Path
 import pypdf
 import pytest
 from bs4 import BeautifulSoup
-
 from conftest import pdf_pages
+
 from safesurgeries.toolkit.renderer import ASSETS_URL, AssetFetcher
 
 
@@ -84,8 +84,12 @@ def test_payloads_in_the_html_form_preview_are_escaped(client, csrf_token_from, 
     port, requests = listening_server
     details = payload_details(port)
     token = csrf_token_from(client.get("/toolkit").data)
-    form = {**details, "address_lines": "\n".join(details["address_lines"]),
-            "care_of_address_lines": "\n".join(details["care_of_address_lines"]), "csrf_token": token}
+    form = {
+        **details,
+        "address_lines": "\n".join(details["address_lines"]),
+        "care_of_address_lines": "\n".join(details["care_of_address_lines"]),
+        "csrf_token": token,
+    }
     response = client.post("/toolkit/preview", data=form)
     assert response.status_code == 200
     page = BeautifulSoup(response.data, "html.parser")
@@ -103,7 +107,13 @@ def test_fetcher_serves_only_the_toolkits_own_assets():
     fetcher = AssetFetcher()
     css = fetcher.fetch(ASSETS_URL + "toolkit.css")
     assert b"@page" in css.read()
-    for url in ("file:///etc/passwd", ASSETS_URL + "../_macros.html", ASSETS_URL + "..%2F_macros.html",
-                "http://127.0.0.1/", "data:text/css,body{}", ASSETS_URL.replace("assets/", "toolkit.html")):
+    for url in (
+        "file:///etc/passwd",
+        ASSETS_URL + "../_macros.html",
+        ASSETS_URL + "..%2F_macros.html",
+        "http://127.0.0.1/",
+        "data:text/css,body{}",
+        ASSETS_URL.replace("assets/", "toolkit.html"),
+    ):
         with pytest.raises(ValueError):
             fetcher.fetch(url)

@@ -1,9 +1,9 @@
 """The toolkit pages: the form, its errors, the preview and the download, as a practice manager uses them."""
 
 from bs4 import BeautifulSoup
-
 from conftest import PRACTICE, pdf_pages
 from toolkit_forms import form_data, kept_fields
+
 from safesurgeries.toolkit import languages
 
 
@@ -15,8 +15,19 @@ def test_home_page_says_what_the_site_offers(client):
 
 def test_form_has_a_labelled_input_for_every_detail(client):
     page = BeautifulSoup(client.get("/toolkit").data, "html.parser")
-    for name in ("practice_name", "ods_code", "address_lines", "postcode", "phone", "email", "website",
-                 "contact_name", "contact_role", "care_of_address_lines", "interpreting_service"):
+    for name in (
+        "practice_name",
+        "ods_code",
+        "address_lines",
+        "postcode",
+        "phone",
+        "email",
+        "website",
+        "contact_name",
+        "contact_role",
+        "care_of_address_lines",
+        "interpreting_service",
+    ):
         field = page.find(id=name)
         assert field is not None and field["name"] == name
         assert page.find("label", attrs={"for": name}), name
@@ -32,8 +43,9 @@ def test_form_lists_languages_by_native_name_and_flags_unreviewed_ones(client):
 
 def test_errors_are_summarised_linked_to_fields_and_typed_values_kept(client, csrf_token_from):
     token = csrf_token_from(client.get("/toolkit").data)
-    response = client.post("/toolkit/preview", data=form_data(token, practice_name="", postcode="NOT A CODE",
-                                                                ods_code="12345"))
+    response = client.post(
+        "/toolkit/preview", data=form_data(token, practice_name="", postcode="NOT A CODE", ods_code="12345")
+    )
     assert response.status_code == 422
     page = BeautifulSoup(response.data, "html.parser")
     assert page.title.string.startswith("Error:")
@@ -85,7 +97,8 @@ def test_toolkit_stylesheet_is_served_for_the_preview(client):
 
 
 def test_a_pdf_that_cannot_be_made_brings_back_the_preview_with_the_reason_and_every_detail(
-        client, csrf_token_from, monkeypatch):
+    client, csrf_token_from, monkeypatch
+):
     monkeypatch.setattr(languages, "installed_font_families", lambda: frozenset({"Noto Sans"}))
     token = csrf_token_from(client.get("/toolkit").data)
     response = client.post("/toolkit/download", data=form_data(token, languages=["ti"]))

@@ -1,13 +1,16 @@
 """The toolkit form as a browser sends it, for the tests that post it."""
 
 from bs4 import BeautifulSoup
-
 from conftest import PRACTICE
 
 
 def form_data(token: str, **overrides) -> dict:
-    data = {**PRACTICE, "address_lines": "\n".join(PRACTICE["address_lines"]),
-            "care_of_address_lines": "\n".join(PRACTICE["care_of_address_lines"]), "csrf_token": token}
+    data = {
+        **PRACTICE,
+        "address_lines": "\n".join(PRACTICE["address_lines"]),
+        "care_of_address_lines": "\n".join(PRACTICE["care_of_address_lines"]),
+        "csrf_token": token,
+    }
     data.update(overrides)
     return data
 

@@ -6,8 +6,8 @@ import datetime as dt
 from sqlalchemy import JSON, DateTime, ForeignKey, String, event
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from ..extensions import db
 from ..clock import utcnow
+from ..extensions import db
 
 
 class AuditEntry(db.Model):
@@ -38,15 +38,19 @@ def _refuse_changes(mapper, connection, target):
     raise AppendOnly("The audit log is append-only.")
 
 
-def record(action: str, subject, *, staff=None, actor: str | None = None, from_state=None, to_state=None,
-           **detail) -> AuditEntry:
+def record(
+    action: str, subject, *, staff=None, actor: str | None = None, from_state=None, to_state=None, **detail
+) -> AuditEntry:
     """Add an entry to the current transaction (committed with the change it records)."""
     entry = AuditEntry(
         staff_id=staff.id if staff is not None else None,
         actor=actor or (f"staff:{staff.email}" if staff is not None else "system"),
-        action=action, subject_type=type(subject).__tablename__ if subject is not None else "none",
+        action=action,
+        subject_type=type(subject).__tablename__ if subject is not None else "none",
         subject_id=getattr(subject, "id", None),
-        from_state=getattr(from_state, "value", from_state), to_state=getattr(to_state, "value", to_state),
-        detail=detail)
+        from_state=getattr(from_state, "value", from_state),
+        to_state=getattr(to_state, "value", to_state),
+        detail=detail,
+    )
     db.session.add(entry)
     return entry

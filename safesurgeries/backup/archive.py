@@ -62,12 +62,21 @@ def export_registry(with_password_hashes: bool = False) -> str:
     tables = {}
     for name in TABLES:
         table = db.metadata.tables[name]
-        columns = [c for c in table.columns if with_password_hashes or (name, c.name) != ("staff_users", "password_hash")]
+        columns = [
+            c for c in table.columns if with_password_hashes or (name, c.name) != ("staff_users", "password_hash")
+        ]
         rows = db.session.execute(sa.select(*columns).order_by(*table.primary_key.columns)).all()
-        tables[name] = {"columns": [c.name for c in columns],
-                        "rows": [[_to_json(c, v) for c, v in zip(columns, row)] for row in rows]}
-    document = {"format": FORMAT, "version": VERSION, "schema_revision": schema_revision(),
-                "with_password_hashes": with_password_hashes, "tables": tables}
+        tables[name] = {
+            "columns": [c.name for c in columns],
+            "rows": [[_to_json(c, v) for c, v in zip(columns, row)] for row in rows],
+        }
+    document = {
+        "format": FORMAT,
+        "version": VERSION,
+        "schema_revision": schema_revision(),
+        "with_password_hashes": with_password_hashes,
+        "tables": tables,
+    }
     return json.dumps(document, sort_keys=True, indent=1, ensure_ascii=False) + "\n"
 
 
@@ -78,15 +87,21 @@ def _check_document(document) -> dict:
         raise BackupError(f"This backup is version {document.get('version')!r}; this release reads version {VERSION}.")
     revision = schema_revision()
     if document.get("schema_revision") != revision:
-        raise BackupError(f"The backup was made at database revision {document.get('schema_revision')!r} but this "
-                          f"database is at {revision!r}. Run `safesurgeries db upgrade` (or use the matching release).")
+        raise BackupError(
+            f"The backup was made at database revision {document.get('schema_revision')!r} but this "
+            f"database is at {revision!r}. Run `safesurgeries db upgrade` (or use the matching release)."
+        )
     tables = document.get("tables")
     if not isinstance(tables, dict) or set(tables) != set(TABLES):
         raise BackupError(f"The backup must hold exactly these tables: {', '.join(TABLES)}.")
     for name in TABLES:
         table, part = db.metadata.tables[name], tables[name]
         known = set(table.columns.keys())
-        if not isinstance(part, dict) or not isinstance(part.get("columns"), list) or not isinstance(part.get("rows"), list):
+        if (
+            not isinstance(part, dict)
+            or not isinstance(part.get("columns"), list)
+            or not isinstance(part.get("rows"), list)
+        ):
             raise BackupError(f"{name}: expected columns and rows.")
         unknown = [c for c in part["columns"] if c not in known]
         if unknown:
@@ -97,8 +112,9 @@ def _check_document(document) -> dict:
 
 
 def _counts() -> dict[str, int]:
-    return {name: db.session.scalar(sa.select(sa.func.count()).select_from(db.metadata.tables[name]))
-            for name in TABLES}
+    return {
+        name: db.session.scalar(sa.select(sa.func.count()).select_from(db.metadata.tables[name])) for name in TABLES
+    }
 
 
 def import_registry(text: str) -> dict[str, int]:
@@ -110,8 +126,11 @@ def import_registry(text: str) -> dict[str, int]:
     tables = _check_document(document)
     filled = {name: count for name, count in _counts().items() if count}
     if filled:
-        raise BackupError("Import only into an empty database; this one already holds "
-                          + ", ".join(f"{count} {name}" for name, count in filled.items()) + ". Nothing was imported.")
+        raise BackupError(
+            "Import only into an empty database; this one already holds "
+            + ", ".join(f"{count} {name}" for name, count in filled.items())
+            + ". Nothing was imported."
+        )
     loaded = {}
     try:
         for name in TABLES:

@@ -15,14 +15,19 @@ def registry_cli():
 
 @registry_cli.command("export")
 @click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
-@click.option("--with-password-hashes", is_flag=True,
-              help="Include staff password hashes (otherwise restored staff cannot sign in until given a password).")
+@click.option(
+    "--with-password-hashes",
+    is_flag=True,
+    help="Include staff password hashes (otherwise restored staff cannot sign in until given a password).",
+)
 @with_appcontext
 def export_command(file: Path, with_password_hashes: bool):
     """Write practices, pledges, listings, staff, the outbox and the audit log to FILE as JSON."""
     text = export_registry(with_password_hashes)
     file.write_text(text, encoding="utf-8")
-    click.echo(f"Wrote the registry to {file}{' (with staff password hashes: keep it safe)' if with_password_hashes else ''}.")
+    click.echo(
+        f"Wrote the registry to {file}{' (with staff password hashes: keep it safe)' if with_password_hashes else ''}."
+    )
 
 
 @registry_cli.command("import")

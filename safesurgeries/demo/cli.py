@@ -13,10 +13,18 @@ def demo_cli():
 
 
 @demo_cli.command("load")
-@click.option("--count", default=DEFAULT_COUNT, show_default=True, type=click.IntRange(1, 9999),
-              help="How many demo practices to add.")
-@click.option("--if-empty", is_flag=True,
-              help="If the registry lists real practices, say so and skip (exit 0) instead of failing.")
+@click.option(
+    "--count",
+    default=DEFAULT_COUNT,
+    show_default=True,
+    type=click.IntRange(1, 9999),
+    help="How many demo practices to add.",
+)
+@click.option(
+    "--if-empty",
+    is_flag=True,
+    help="If the registry lists real practices, say so and skip (exit 0) instead of failing.",
+)
 @with_appcontext
 def load_command(count: int, if_empty: bool):
     """Load fictional "Demo ..." listings at real postcodes in every NHS region; does nothing if already loaded."""

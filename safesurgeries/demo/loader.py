@@ -23,14 +23,68 @@ from ..registry.regions import REGION_NAMES
 DEFAULT_COUNT = 300
 SEED = 20261121  # the same demo data on every machine
 SAMPLE = REGISTRY_DATA / "epraccur-sample.csv"
-PLACES = ("Riverside", "Oakfield", "Meadowbank", "Hillcrest", "Brookside", "Elmwood", "Fernlea", "Kingsway",
-          "Ashgrove", "Beacon", "Larkrise", "Millbrook", "Northgate", "Orchard", "Parkview", "Queensmead",
-          "Rosebank", "Southfield", "Thornbury", "Valley", "Westbourne", "Willowdene", "Harbour", "Canalside",
-          "Cedar", "Foxhollow", "Greenacre", "Heathside", "Ivydene", "Juniper", "Kestrel", "Linden", "Maple",
-          "Newlands", "Oakhurst", "Pinewood", "Quarry Hill", "Redbrook", "Sandpiper", "Tanners", "Upton Vale",
-          "Victoria Park", "Wharfside", "Yewtree", "Abbeyfield", "Bridgewater", "Castle View", "Dovecote",
-          "Eastfield", "Fairview", "Glebe", "Hawthorn", "Ironbridge", "Jubilee", "Kingfisher", "Lakeside",
-          "Moorland", "Nightingale", "Old Mill", "Primrose")
+PLACES = (
+    "Riverside",
+    "Oakfield",
+    "Meadowbank",
+    "Hillcrest",
+    "Brookside",
+    "Elmwood",
+    "Fernlea",
+    "Kingsway",
+    "Ashgrove",
+    "Beacon",
+    "Larkrise",
+    "Millbrook",
+    "Northgate",
+    "Orchard",
+    "Parkview",
+    "Queensmead",
+    "Rosebank",
+    "Southfield",
+    "Thornbury",
+    "Valley",
+    "Westbourne",
+    "Willowdene",
+    "Harbour",
+    "Canalside",
+    "Cedar",
+    "Foxhollow",
+    "Greenacre",
+    "Heathside",
+    "Ivydene",
+    "Juniper",
+    "Kestrel",
+    "Linden",
+    "Maple",
+    "Newlands",
+    "Oakhurst",
+    "Pinewood",
+    "Quarry Hill",
+    "Redbrook",
+    "Sandpiper",
+    "Tanners",
+    "Upton Vale",
+    "Victoria Park",
+    "Wharfside",
+    "Yewtree",
+    "Abbeyfield",
+    "Bridgewater",
+    "Castle View",
+    "Dovecote",
+    "Eastfield",
+    "Fairview",
+    "Glebe",
+    "Hawthorn",
+    "Ironbridge",
+    "Jubilee",
+    "Kingfisher",
+    "Lakeside",
+    "Moorland",
+    "Nightingale",
+    "Old Mill",
+    "Primrose",
+)
 KINDS = ("Surgery", "Medical Centre", "Health Centre", "Medical Practice", "Family Practice")
 STREETS = ("Demo Street", "Demo Road", "Demo Lane", "Demo Avenue", "Demo Close")
 
@@ -55,8 +109,11 @@ def demo_listing_count() -> int:
 
 def real_listing_count() -> int:
     """Active listings of real (not demo) practices."""
-    return db.session.scalar(select(func.count(Listing.id)).join(Practice, Listing.practice_id == Practice.id)
-                             .where(Listing.active.is_(True), Listing.is_demo.is_(False), Practice.is_demo.is_(False)))
+    return db.session.scalar(
+        select(func.count(Listing.id))
+        .join(Practice, Listing.practice_id == Practice.id)
+        .where(Listing.active.is_(True), Listing.is_demo.is_(False), Practice.is_demo.is_(False))
+    )
 
 
 def _sample_places() -> dict[str, list[tuple[str, str]]]:
@@ -88,17 +145,24 @@ def _located(places: dict[str, list[tuple[str, str]]]) -> dict[str, list[tuple[s
 def load_demo(count: int = DEFAULT_COUNT, now: dt.datetime | None = None) -> LoadReport:
     """Add `count` demo practices and their listings, in one transaction; a no-op if demo data is loaded."""
     if real_listing_count():
-        raise RealListingsExist("The registry lists real Safe Surgeries; demo data is loaded only into an "
-                                "empty registry.")
+        raise RealListingsExist(
+            "The registry lists real Safe Surgeries; demo data is loaded only into an empty registry."
+        )
     if demo_listing_count():
         return LoadReport(loaded=0, already_loaded=True)
     codes = [f"DEMO{n:04d}" for n in range(1, count + 1)]
-    clash = db.session.scalar(select(Practice.ods_code).where(Practice.ods_code.in_(codes), Practice.is_demo.is_(False)))
+    clash = db.session.scalar(
+        select(Practice.ods_code).where(Practice.ods_code.in_(codes), Practice.is_demo.is_(False))
+    )
     if clash:
         raise CodeClash(f"A practice that is not demo data has the code {clash}; nothing was loaded.")
     # Leftover demo practices without listings (a listing removed by hand) are replaced.
-    db.session.execute(delete(Practice).where(Practice.is_demo.is_(True),
-                                              Practice.id.not_in(select(Pledge.practice_id).where(Pledge.practice_id.is_not(None)))))
+    db.session.execute(
+        delete(Practice).where(
+            Practice.is_demo.is_(True),
+            Practice.id.not_in(select(Pledge.practice_id).where(Pledge.practice_id.is_not(None))),
+        )
+    )
     real_names = {name.casefold() for name in db.session.scalars(select(Practice.name))}
 
     # Not for security: a fixed seed, so the same fictional demo data every time.
@@ -114,16 +178,35 @@ def load_demo(count: int = DEFAULT_COUNT, now: dt.datetime | None = None) -> Loa
         name = names[n % len(names)] if n < len(names) else f"{names[n % len(names)]} {n // len(names) + 1}"
         if name.casefold() in real_names:  # "Demo ..." never should; make sure
             name = f"{name} (demo {code})"
-        practice = Practice(ods_code=code, name=name, address_lines=[f"{rng.randint(1, 199)} {rng.choice(STREETS)}", town],
-                            postcode=postcode, region_code=region, phone=f"01632 960{n % 1000:03d}",  # Ofcom's drama range
-                            status=PracticeStatus.ACTIVE, prescribing_setting=GP_PRACTICE_SETTING, latitude=latitude,
-                            longitude=longitude, nation=nation, is_demo=True)
+        practice = Practice(
+            ods_code=code,
+            name=name,
+            address_lines=[f"{rng.randint(1, 199)} {rng.choice(STREETS)}", town],
+            postcode=postcode,
+            region_code=region,
+            phone=f"01632 960{n % 1000:03d}",  # Ofcom's drama range
+            status=PracticeStatus.ACTIVE,
+            prescribing_setting=GP_PRACTICE_SETTING,
+            latitude=latitude,
+            longitude=longitude,
+            nation=nation,
+            is_demo=True,
+        )
         age = dt.timedelta(days=rng.randint(0, 3 * 365 - 1), hours=rng.randint(0, 23))
         listed_since = now - age
         # Listings are re-confirmed yearly: the last time was on or after the latest anniversary.
         confirmed = listed_since + dt.timedelta(days=365 * (age.days // 365) + rng.randint(0, 20))
-        db.session.add(Listing(practice=practice, pledge_id=None, active=True, listed_since=listed_since,
-                               last_confirmed=min(confirmed, now), nation=nation, is_demo=True))
+        db.session.add(
+            Listing(
+                practice=practice,
+                pledge_id=None,
+                active=True,
+                listed_since=listed_since,
+                last_confirmed=min(confirmed, now),
+                nation=nation,
+                is_demo=True,
+            )
+        )
     db.session.commit()
     return LoadReport(loaded=count)
 
@@ -131,10 +214,14 @@ def load_demo(count: int = DEFAULT_COUNT, now: dt.datetime | None = None) -> Loa
 def clear_demo() -> tuple[int, int]:
     """Remove every demo listing and demo practice; (listings, practices) removed."""
     demo_practices = select(Practice.id).where(Practice.is_demo.is_(True))
-    listings = db.session.execute(delete(Listing).where(
-        (Listing.is_demo.is_(True)) | Listing.practice_id.in_(demo_practices))).rowcount
-    practices = db.session.execute(delete(Practice).where(
-        Practice.is_demo.is_(True),
-        Practice.id.not_in(select(Pledge.practice_id).where(Pledge.practice_id.is_not(None))))).rowcount
+    listings = db.session.execute(
+        delete(Listing).where((Listing.is_demo.is_(True)) | Listing.practice_id.in_(demo_practices))
+    ).rowcount
+    practices = db.session.execute(
+        delete(Practice).where(
+            Practice.is_demo.is_(True),
+            Practice.id.not_in(select(Pledge.practice_id).where(Pledge.practice_id.is_not(None))),
+        )
+    ).rowcount
     db.session.commit()
     return listings, practices

@@ -17,8 +17,8 @@ from pathlib import Path
 from flask import current_app, render_template
 from sqlalchemy import or_
 
-from ..extensions import db, update_rows
 from ..clock import utcnow
+from ..extensions import db, update_rows
 from .models import OutboxMessage
 
 MAX_ATTEMPTS = 8
@@ -28,8 +28,12 @@ CLAIM_SECONDS = 120
 def queue(to_address: str, template: str, *, pledge=None, **context) -> OutboxMessage:
     """Add an e-mail to the current transaction. The template's first line is the subject."""
     subject, _, body = render_template(f"mail/{template}.txt", pledge=pledge, **context).partition("\n")
-    message = OutboxMessage(to_address=to_address, subject=subject.strip(), body=body.strip() + "\n",
-                            pledge_id=pledge.id if pledge is not None else None)
+    message = OutboxMessage(
+        to_address=to_address,
+        subject=subject.strip(),
+        body=body.strip() + "\n",
+        pledge_id=pledge.id if pledge is not None else None,
+    )
     db.session.add(message)
     return message
 
@@ -52,11 +56,15 @@ def send_due(now: dt.datetime | None = None) -> SendReport:
     now = now or utcnow()
     report = SendReport()
     due = db.session.scalars(
-        db.select(OutboxMessage.id).where(
-            OutboxMessage.sent_at.is_(None), OutboxMessage.failed_at.is_(None),
+        db.select(OutboxMessage.id)
+        .where(
+            OutboxMessage.sent_at.is_(None),
+            OutboxMessage.failed_at.is_(None),
             OutboxMessage.next_attempt_at <= now,
-            or_(OutboxMessage.claimed_until.is_(None), OutboxMessage.claimed_until < now))
-        .order_by(OutboxMessage.id)).all()
+            or_(OutboxMessage.claimed_until.is_(None), OutboxMessage.claimed_until < now),
+        )
+        .order_by(OutboxMessage.id)
+    ).all()
     db.session.rollback()
     for message_id in due:
         if not _claim(message_id, now):
@@ -86,9 +94,13 @@ def send_due(now: dt.datetime | None = None) -> SendReport:
 
 
 def _claim(message_id: int, now: dt.datetime) -> bool:
-    claimed = update_rows(OutboxMessage, OutboxMessage.id == message_id, OutboxMessage.sent_at.is_(None),
-                          or_(OutboxMessage.claimed_until.is_(None), OutboxMessage.claimed_until < now),
-                          claimed_until=now + dt.timedelta(seconds=CLAIM_SECONDS))
+    claimed = update_rows(
+        OutboxMessage,
+        OutboxMessage.id == message_id,
+        OutboxMessage.sent_at.is_(None),
+        or_(OutboxMessage.claimed_until.is_(None), OutboxMessage.claimed_until < now),
+        claimed_until=now + dt.timedelta(seconds=CLAIM_SECONDS),
+    )
     db.session.commit()
     return claimed == 1
 

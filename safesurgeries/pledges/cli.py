@@ -30,5 +30,7 @@ def retention_cli():
 def retention_command():
     """Delete unconfirmed pledges and the contact details of rejected, withdrawn and lapsed ones."""
     report = run_retention()
-    click.echo(f"Deleted {report.deleted_unconfirmed} unconfirmed pledge(s); removed the contact details "
-               f"of {report.anonymised} closed pledge(s).")
+    click.echo(
+        f"Deleted {report.deleted_unconfirmed} unconfirmed pledge(s); removed the contact details "
+        f"of {report.anonymised} closed pledge(s)."
+    )

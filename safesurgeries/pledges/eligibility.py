@@ -8,8 +8,9 @@ class NotPledgeableHere(ValueError):
     """The practice is in a nation where the registry takes no pledges (Northern Ireland); nothing is stored."""
 
 
-NORTHERN_IRELAND_REFUSAL = ("Your practice is in Northern Ireland, where we cannot take pledges. "
-                            + nations.NORTHERN_IRELAND_RULES)
+NORTHERN_IRELAND_REFUSAL = (
+    "Your practice is in Northern Ireland, where we cannot take pledges. " + nations.NORTHERN_IRELAND_RULES
+)
 
 
 def pledge_nation(ods_code: str | None, postcode: str) -> str | None:

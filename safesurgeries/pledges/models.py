@@ -6,8 +6,8 @@ import enum
 from sqlalchemy import JSON, DateTime, Enum, ForeignKey, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from ..extensions import db
 from ..clock import utcnow
+from ..extensions import db
 from ..practices.models import Practice
 
 
@@ -17,11 +17,11 @@ def _enum(cls, name: str):
 
 class PledgeStatus(enum.Enum):
     UNCONFIRMED = "unconfirmed"  # stored; the e-mail's confirmation link not yet used
-    WAITING = "waiting"          # confirmed by the contact; in the staff queue
-    APPROVED = "approved"        # checked by staff; the practice is listed
+    WAITING = "waiting"  # confirmed by the contact; in the staff queue
+    APPROVED = "approved"  # checked by staff; the practice is listed
     REJECTED = "rejected"
-    WITHDRAWN = "withdrawn"      # the practice withdrew it (before or after approval)
-    EXPIRED = "expired"          # listed, but not re-confirmed within 30 days of the yearly reminder
+    WITHDRAWN = "withdrawn"  # the practice withdrew it (before or after approval)
+    EXPIRED = "expired"  # listed, but not re-confirmed within 30 days of the yearly reminder
 
 
 class RejectionReason(enum.Enum):
@@ -63,8 +63,9 @@ class Pledge(db.Model):
     contact_email: Mapped[str | None] = mapped_column(String(254))
     principles: Mapped[list] = mapped_column(JSON, default=list)
     consent_public: Mapped[bool] = mapped_column(default=False)
-    status: Mapped[PledgeStatus] = mapped_column(_enum(PledgeStatus, "pledge_status"), index=True,
-                                                 default=PledgeStatus.UNCONFIRMED)
+    status: Mapped[PledgeStatus] = mapped_column(
+        _enum(PledgeStatus, "pledge_status"), index=True, default=PledgeStatus.UNCONFIRMED
+    )
     # Every signed link carries this; changing it voids the links already sent (single use).
     link_nonce: Mapped[str] = mapped_column(String(32))
     confirmation_sent_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
@@ -91,8 +92,13 @@ class Listing(db.Model):
 
     __tablename__ = "listings"
     __table_args__ = (
-        Index("uq_listings_active_practice", "practice_id", unique=True,
-              sqlite_where=db.text("active"), postgresql_where=db.text("active")),
+        Index(
+            "uq_listings_active_practice",
+            "practice_id",
+            unique=True,
+            sqlite_where=db.text("active"),
+            postgresql_where=db.text("active"),
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

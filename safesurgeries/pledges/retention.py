@@ -24,12 +24,16 @@ def run_retention(now: dt.datetime | None = None) -> RetentionReport:
     now = now or utcnow()
     config = current_app.config
     report = RetentionReport()
-    stale = db.session.scalars(db.select(Pledge).where(
-        Pledge.status == PledgeStatus.UNCONFIRMED,
-        Pledge.created_at <= now - dt.timedelta(days=config["RETENTION_UNCONFIRMED_DAYS"]))).all()
+    stale = db.session.scalars(
+        db.select(Pledge).where(
+            Pledge.status == PledgeStatus.UNCONFIRMED,
+            Pledge.created_at <= now - dt.timedelta(days=config["RETENTION_UNCONFIRMED_DAYS"]),
+        )
+    ).all()
     for pledge in stale:
-        audit.record("pledge.deleted", pledge, from_state=PledgeStatus.UNCONFIRMED, to_state="deleted",
-                     reason="never confirmed")
+        audit.record(
+            "pledge.deleted", pledge, from_state=PledgeStatus.UNCONFIRMED, to_state="deleted", reason="never confirmed"
+        )
         db.session.execute(delete(OutboxMessage).where(OutboxMessage.pledge_id == pledge.id))
         db.session.delete(pledge)
         report.deleted_unconfirmed += 1
@@ -49,8 +53,9 @@ def run_retention(now: dt.datetime | None = None) -> RetentionReport:
         for pledge in db.session.scalars(query).all():
             pledge.contact_name = pledge.contact_role = pledge.contact_email = None
             pledge.personal_data_removed_at = now
-            db.session.execute(delete(OutboxMessage).where(OutboxMessage.pledge_id == pledge.id,
-                                                           OutboxMessage.sent_at.is_not(None)))
+            db.session.execute(
+                delete(OutboxMessage).where(OutboxMessage.pledge_id == pledge.id, OutboxMessage.sent_at.is_not(None))
+            )
             audit.record("pledge.personal_data_removed", pledge, reason=f"{status.value} for {days} days")
             report.anonymised += 1
     db.session.commit()

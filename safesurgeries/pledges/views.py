@@ -32,8 +32,13 @@ def check():
     if not form.validate():
         return _form_page(form, 422)
     practice = find_practice(form.ods_code.data) if form.ods_code.data else None
-    return render_template("pledges/check.html", form=form, practice=practice,
-                           principles=principles_for(form.nation), nation_name=nations.name(form.nation))
+    return render_template(
+        "pledges/check.html",
+        form=form,
+        practice=practice,
+        principles=principles_for(form.nation),
+        nation_name=nations.name(form.nation),
+    )
 
 
 @bp.post("/change")
@@ -47,11 +52,19 @@ def submit():
     form = PledgeForm()
     if not form.validate():
         return _form_page(form, 422)
-    lifecycle.submit(lifecycle.PledgeData(
-        ods_code=form.ods_code.data or None, practice_name=form.practice_name.data,
-        address_lines=form.address_list(), postcode=form.postcode.data, contact_name=form.contact_name.data,
-        contact_role=form.contact_role.data, contact_email=form.contact_email.data,
-        principles=list(form.principles.data), consent_public=form.consent_public.data))
+    lifecycle.submit(
+        lifecycle.PledgeData(
+            ods_code=form.ods_code.data or None,
+            practice_name=form.practice_name.data,
+            address_lines=form.address_list(),
+            postcode=form.postcode.data,
+            contact_name=form.contact_name.data,
+            contact_role=form.contact_role.data,
+            contact_email=form.contact_email.data,
+            principles=list(form.principles.data),
+            consent_public=form.consent_public.data,
+        )
+    )
     return redirect(url_for("pledges.sent"), 303)
 
 

@@ -8,8 +8,18 @@ from .grammar import NotAPostcode, normalise_postcode, parse_postcode
 from .index import IndexMissing, Location, PostcodeIndex, build_index
 from .service import postcode_index
 
-__all__ = ["IndexMissing", "Location", "NotAPostcode", "PostcodeIndex", "api_bp", "build_index", "init_app",
-           "normalise_postcode", "parse_postcode", "postcode_index"]
+__all__ = [
+    "IndexMissing",
+    "Location",
+    "NotAPostcode",
+    "PostcodeIndex",
+    "api_bp",
+    "build_index",
+    "init_app",
+    "normalise_postcode",
+    "parse_postcode",
+    "postcode_index",
+]
 
 
 def init_app(app: Flask) -> None:

@@ -26,9 +26,11 @@ def ensure_index(force: bool = False) -> PostcodeIndex:
     click.echo(f"Building the postcode index at {path} (takes about 10 seconds)...")
     started = time.perf_counter()
     report = build_index(path)
-    click.echo(f"Indexed {report.postcodes:,} postcodes and {report.districts:,} districts from ONS Postcode "
-               f"Directory package {report.source_version} in {time.perf_counter() - started:.1f} s "
-               f"({report.without_coordinates:,} without a grid reference left out).")
+    click.echo(
+        f"Indexed {report.postcodes:,} postcodes and {report.districts:,} districts from ONS Postcode "
+        f"Directory package {report.source_version} in {time.perf_counter() - started:.1f} s "
+        f"({report.without_coordinates:,} without a grid reference left out)."
+    )
     return postcode_index()
 
 

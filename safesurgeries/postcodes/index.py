@@ -10,19 +10,20 @@ postcode as Python objects. `build_index` converts them once to WGS84 and writes
 
 Keys are the ONS "pcd7" form (outward code padded to 4, then the inward code: "B1  1AA", "SW1A1AA");
 coordinates are int32 micro-degrees; a nation is one byte (its place in nations.ALL, plus one; 0 for none,
-and for a district whose postcodes lie in more than one nation, such as TD15 or SY10). `PostcodeIndex` maps the file and binary-searches the keys, so a
-lookup costs a few microseconds and the web process holds no per-postcode Python objects (the pages are
-shared between worker processes by the operating system).
+and for a district whose postcodes lie in more than one nation, such as TD15 or SY10).
+`PostcodeIndex` maps the file and binary-searches the keys, so a lookup costs a few microseconds and the web
+process holds no per-postcode Python objects (the pages are shared between worker processes by the operating
+system).
 """
 
 import array
 import bisect
+import importlib.util
 import json
 import math
 import mmap
 import os
 from dataclasses import dataclass
-import importlib.util
 from importlib import metadata
 from pathlib import Path
 
@@ -39,6 +40,7 @@ MICRO = 1_000_000
 # Irish Grid. Converting a BT reference as British would put Belfast in the sea off Cumbria.
 BRITISH_GRID, IRISH_GRID, WGS84 = "EPSG:27700", "EPSG:29903", "EPSG:4326"
 
+
 class IndexMissing(RuntimeError):
     """The postcode index has not been built (or was built from another release of the data)."""
 
@@ -52,8 +54,13 @@ class Location:
     nation: str | None = None  # nations.ENGLAND ...; None outside the four nations or for a cross-border district
 
     def as_json(self) -> dict:
-        return {"postcode": self.postcode, "latitude": self.latitude, "longitude": self.longitude,
-                "precision": self.precision, "nation": self.nation}
+        return {
+            "postcode": self.postcode,
+            "latitude": self.latitude,
+            "longitude": self.longitude,
+            "precision": self.precision,
+            "nation": self.nation,
+        }
 
 
 def _postcode_key(postcode: str) -> bytes:
@@ -103,8 +110,10 @@ def _to_wgs84(eastings: array.array, northings: array.array, grid: str) -> None:
 
 def build_index(path: Path) -> BuildReport:
     """Build the index file from the installed ONS data; written to a temporary name, then renamed."""
-    grids = {BRITISH_GRID: ([], array.array("d"), array.array("d"), []),
-             IRISH_GRID: ([], array.array("d"), array.array("d"), [])}
+    grids = {
+        BRITISH_GRID: ([], array.array("d"), array.array("d"), []),
+        IRISH_GRID: ([], array.array("d"), array.array("d"), []),
+    }
     without = 0
     for pcd, easting, northing, local_authority in _read_source():
         match = FULL_POSTCODE.fullmatch(pcd.replace(" ", ""))
@@ -122,8 +131,9 @@ def build_index(path: Path) -> BuildReport:
     rows = []  # (key, latitude µ°, longitude µ°, nation code)
     for grid, (keys, longitudes, latitudes, nation_codes) in grids.items():
         _to_wgs84(longitudes, latitudes, grid)
-        rows.extend(zip(keys, (round(v * MICRO) for v in latitudes), (round(v * MICRO) for v in longitudes),
-                        nation_codes))
+        rows.extend(
+            zip(keys, (round(v * MICRO) for v in latitudes), (round(v * MICRO) for v in longitudes), nation_codes)
+        )
     rows.sort()
 
     # A district's centroid is the mean position of its postcodes; its nation is theirs if they share one.
@@ -135,13 +145,21 @@ def build_index(path: Path) -> BuildReport:
         total[1] += longitude
         total[2] += 1
         district_nations.setdefault(key[:DISTRICT_WIDTH], set()).add(nation_code)
-    districts = sorted((key, lat // n, lon // n, codes.pop() if len(codes := district_nations[key]) == 1 else 0)
-                       for key, (lat, lon, n) in sums.items())
+    districts = sorted(
+        (key, lat // n, lon // n, codes.pop() if len(codes := district_nations[key]) == 1 else 0)
+        for key, (lat, lon, n) in sums.items()
+    )
 
     version = source_version()
     sections = [_section(rows, POSTCODE_WIDTH), _section(districts, DISTRICT_WIDTH)]
-    header = {"format": FORMAT_VERSION, "source": SOURCE_PACKAGE, "source_version": version,
-              "postcodes": len(rows), "districts": len(districts), "byteorder": _byteorder()}
+    header = {
+        "format": FORMAT_VERSION,
+        "source": SOURCE_PACKAGE,
+        "source_version": version,
+        "postcodes": len(rows),
+        "districts": len(districts),
+        "byteorder": _byteorder(),
+    }
     header_bytes = json.dumps(header).encode()
     path.parent.mkdir(parents=True, exist_ok=True)
     partial = path.with_name(path.name + ".partial")
@@ -167,12 +185,17 @@ def _section(rows, width: int) -> list[bytes]:
     keys = b"".join(key for key, _, _, _ in rows)
     # A check on our own index builder, not on anyone's input.
     assert len(keys) == width * len(rows)  # nosec B101
-    return [keys, array.array("i", (lat for _, lat, _, _ in rows)).tobytes(),
-            array.array("i", (lon for _, _, lon, _ in rows)).tobytes(), bytes(code for *_, code in rows)]
+    return [
+        keys,
+        array.array("i", (lat for _, lat, _, _ in rows)).tobytes(),
+        array.array("i", (lon for _, _, lon, _ in rows)).tobytes(),
+        bytes(code for *_, code in rows),
+    ]
 
 
 def _byteorder() -> str:
     import sys
+
     return sys.byteorder
 
 
@@ -186,7 +209,7 @@ class _Keys:
         return len(self.buffer) // self.width
 
     def __getitem__(self, i: int) -> bytes:
-        return self.buffer[i * self.width:(i + 1) * self.width].tobytes()
+        return self.buffer[i * self.width : (i + 1) * self.width].tobytes()
 
     def find(self, key: bytes) -> int | None:
         i = bisect.bisect_left(self, key)
@@ -202,17 +225,22 @@ class PostcodeIndex:
             with self.path.open("rb") as handle:
                 self._map = mmap.mmap(handle.fileno(), 0, access=mmap.ACCESS_READ)
         except (FileNotFoundError, ValueError):
-            raise IndexMissing(f"The postcode index {self.path} has not been built. "
-                               "Run: safesurgeries postcodes build") from None
+            raise IndexMissing(
+                f"The postcode index {self.path} has not been built. Run: safesurgeries postcodes build"
+            ) from None
         view = memoryview(self._map)
-        if view[:len(MAGIC)] != MAGIC:
+        if view[: len(MAGIC)] != MAGIC:
             raise IndexMissing(f"{self.path} is not a postcode index. Run: safesurgeries postcodes build --force")
         header_length = int.from_bytes(view[8:12], "little")
-        self.header = json.loads(bytes(view[12:12 + header_length]))
-        if (self.header["format"] != FORMAT_VERSION or self.header["source_version"] != source_version()
-                or self.header["byteorder"] != _byteorder()):
-            raise IndexMissing(f"The postcode index {self.path} was built from other data. "
-                               "Run: safesurgeries postcodes build --force")
+        self.header = json.loads(bytes(view[12 : 12 + header_length]))
+        if (
+            self.header["format"] != FORMAT_VERSION
+            or self.header["source_version"] != source_version()
+            or self.header["byteorder"] != _byteorder()
+        ):
+            raise IndexMissing(
+                f"The postcode index {self.path} was built from other data. Run: safesurgeries postcodes build --force"
+            )
         offset = 12 + header_length
         self._postcodes, offset = self._read_section(view, offset, self.header["postcodes"], POSTCODE_WIDTH)
         self._districts, _ = self._read_section(view, offset, self.header["districts"], DISTRICT_WIDTH)
@@ -222,7 +250,7 @@ class PostcodeIndex:
         arrays = []
         for size in (width * count, 4 * count, 4 * count, count):
             offset += -offset % 8
-            arrays.append(view[offset:offset + size])
+            arrays.append(view[offset : offset + size])
             offset += size
         keys, latitudes, longitudes, nation_codes = arrays
         return (_Keys(keys, width), latitudes.cast("i"), longitudes.cast("i"), nation_codes), offset

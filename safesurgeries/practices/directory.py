@@ -13,8 +13,9 @@ SEARCH_LIMIT = 20
 
 def find_practice(ods_code: str) -> Practice | None:
     """A practice in the NHS directory (never a demo practice) by its ODS code."""
-    return db.session.scalar(db.select(Practice).where(Practice.ods_code == ods_code.strip().upper(),
-                                                       Practice.is_demo.is_(False)))
+    return db.session.scalar(
+        db.select(Practice).where(Practice.ods_code == ods_code.strip().upper(), Practice.is_demo.is_(False))
+    )
 
 
 def search_practices(query: str, limit: int = SEARCH_LIMIT) -> list[Practice]:
@@ -24,11 +25,14 @@ def search_practices(query: str, limit: int = SEARCH_LIMIT) -> list[Practice]:
     compact = "".join(query.split()).upper()
     statement = (
         db.select(Practice)
-        .where(Practice.is_demo.is_(False), or_(
-            Practice.name.icontains(query, autoescape=True),
-            Practice.ods_code.startswith(compact, autoescape=True),
-            db.func.replace(Practice.postcode, " ", "").startswith(compact, autoescape=True),
-        ))
+        .where(
+            Practice.is_demo.is_(False),
+            or_(
+                Practice.name.icontains(query, autoescape=True),
+                Practice.ods_code.startswith(compact, autoescape=True),
+                db.func.replace(Practice.postcode, " ", "").startswith(compact, autoescape=True),
+            ),
+        )
         .order_by(
             case((Practice.ods_code == compact, 0), else_=1),
             case((Practice.status == PracticeStatus.ACTIVE, 0), else_=1),
@@ -65,13 +69,19 @@ def finder_results(args) -> tuple[str, list[FoundPractice], dict | None]:
     (?practice=) as a form's starting data (fields by name; a form takes those it has), name and address cased
     as a person writes them; the practice manager can still change them in the form."""
     find = args.get("find", "").strip()[:100]
-    found = [FoundPractice(p.ods_code, as_written(p).name, p.postcode, p.status)
-             for p in (search_practices(find) if find else [])]
+    found = [
+        FoundPractice(p.ods_code, as_written(p).name, p.postcode, p.status)
+        for p in (search_practices(find) if find else [])
+    ]
     practice = find_practice(args.get("practice", "")[:20])
     chosen = None
     if practice:
         written = as_written(practice)
-        chosen = {"practice_name": written.name, "ods_code": practice.ods_code,
-                  "address_lines": "\n".join(written.address_lines), "postcode": practice.postcode,
-                  "phone": practice.phone}
+        chosen = {
+            "practice_name": written.name,
+            "ods_code": practice.ods_code,
+            "address_lines": "\n".join(written.address_lines),
+            "postcode": practice.postcode,
+            "phone": practice.phone,
+        }
     return find, found, chosen

@@ -25,8 +25,10 @@ CONTACT_ROLE_MAX = 80
 UK_CALLING_CODE = 44
 
 # What the forms' hints say, from the same limits (README.md repeats them).
-ADDRESS_HINT = (f"One line per line of the address, up to {ADDRESS_MAX_LINES} lines of at most {ADDRESS_LINE_MAX} "
-                "characters, without the postcode.")
+ADDRESS_HINT = (
+    f"One line per line of the address, up to {ADDRESS_MAX_LINES} lines of at most {ADDRESS_LINE_MAX} "
+    "characters, without the postcode."
+)
 PHONE_HINT = "A UK number as you would write it, like 020 7946 0123 or (01248) 123 456; an extension as ext 2."
 
 
@@ -45,8 +47,10 @@ def text(value: str, what: str, *, max_length: int, required: bool = False, one_
     """
     value = unicodedata.normalize("NFC", value.strip())
     if any(unicodedata.category(ch) in ("Cc", "Cs", "Co", "Cn") for ch in value):
-        raise FieldError(f"{_capitalised(what)} contains characters that cannot be printed "
-                         "(such as control characters or line breaks); remove them.")
+        raise FieldError(
+            f"{_capitalised(what)} contains characters that cannot be printed "
+            "(such as control characters or line breaks); remove them."
+        )
     if one_space:
         value = " ".join(value.split())
     if not value:
@@ -67,8 +71,13 @@ def public_name(value: str) -> str | None:
     return practice_name(value, required=False)
 
 
-def address_lines(lines: Iterable[str], what: str = "the practice's address", *, max_lines: int = ADDRESS_MAX_LINES,
-                  required: bool = True) -> tuple[str, ...]:
+def address_lines(
+    lines: Iterable[str],
+    what: str = "the practice's address",
+    *,
+    max_lines: int = ADDRESS_MAX_LINES,
+    required: bool = True,
+) -> tuple[str, ...]:
     """The address's lines, empty ones left out: each at most ADDRESS_LINE_MAX characters, at most max_lines."""
     kept = []
     for number, line in enumerate(lines, start=1):

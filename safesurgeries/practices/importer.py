@@ -12,8 +12,21 @@ from .codes import GP_PRACTICE_SETTING
 from .models import Practice, PracticeStatus
 
 FIELD_COUNT = 27
-DIRECTORY_FIELDS = ("name", "address_lines", "postcode", "region_code", "icb_code", "phone", "status",
-                    "open_date", "close_date", "prescribing_setting", "latitude", "longitude", "nation")
+DIRECTORY_FIELDS = (
+    "name",
+    "address_lines",
+    "postcode",
+    "region_code",
+    "icb_code",
+    "phone",
+    "status",
+    "open_date",
+    "close_date",
+    "prescribing_setting",
+    "latitude",
+    "longitude",
+    "nation",
+)
 
 
 class NotAnEpraccurFile(ValueError):
@@ -95,7 +108,8 @@ def read_epraccur(path: Path) -> tuple[list[tuple[int, dict]], list[tuple[int, s
         example = f" (line {bad[0][0]}: {bad[0][1]})" if bad else ""
         raise NotAnEpraccurFile(
             f"{path} does not look like an NHS ODS epraccur file: expected {FIELD_COUNT} quoted fields per row "
-            f"with no header{example}. Nothing was imported.")
+            f"with no header{example}. Nothing was imported."
+        )
     return good, bad
 
 
@@ -118,8 +132,9 @@ def import_epraccur(path: Path, postcodes: PostcodeIndex) -> ImportReport:
         if values["latitude"] is None:
             report.without_coordinates += 1
         # The grouping first: W00 is Wales even where a postcode's district crosses the border.
-        values["nation"] = nations.from_grouping(values["region_code"]) or nations.of_postcode(values["postcode"],
-                                                                                              postcodes)
+        values["nation"] = nations.from_grouping(values["region_code"]) or nations.of_postcode(
+            values["postcode"], postcodes
+        )
         if values["status"] is PracticeStatus.ACTIVE and values["prescribing_setting"] == GP_PRACTICE_SETTING:
             report.open_by_nation[values["nation"]] = report.open_by_nation.get(values["nation"], 0) + 1
     existing = {practice.ods_code: practice for practice in db.session.scalars(db.select(Practice))}

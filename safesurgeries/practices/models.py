@@ -36,8 +36,14 @@ class Practice(db.Model):
     nation: Mapped[str | None] = mapped_column(String(16))
     phone: Mapped[str | None] = mapped_column(String(30))
     status: Mapped[PracticeStatus] = mapped_column(
-        Enum(PracticeStatus, name="practice_status", values_callable=lambda e: [m.value for m in e],
-             native_enum=False, length=1))
+        Enum(
+            PracticeStatus,
+            name="practice_status",
+            values_callable=lambda e: [m.value for m in e],
+            native_enum=False,
+            length=1,
+        )
+    )
     open_date: Mapped[dt.date | None]
     close_date: Mapped[dt.date | None]
     prescribing_setting: Mapped[int | None]
@@ -56,6 +62,15 @@ class Practice(db.Model):
 
     def public(self) -> dict:
         """The directory fields the practices API publishes."""
-        return {"ods_code": self.ods_code, "name": self.name, "address_lines": list(self.address_lines),
-                "postcode": self.postcode, "region": self.region_code, "nation": self.nation, "latitude": self.latitude,
-                "longitude": self.longitude, "phone": self.phone, "status": self.status.name.lower()}
+        return {
+            "ods_code": self.ods_code,
+            "name": self.name,
+            "address_lines": list(self.address_lines),
+            "postcode": self.postcode,
+            "region": self.region_code,
+            "nation": self.nation,
+            "latitude": self.latitude,
+            "longitude": self.longitude,
+            "phone": self.phone,
+            "status": self.status.name.lower(),
+        }

@@ -20,24 +20,165 @@ from dataclasses import dataclass
 
 # Kept in capitals wherever they appear. Vowel-less ones (NHS, PCN, HMP, CCG...) need not be listed: a word
 # with no vowel is read as an acronym unless it is a known abbreviation below.
-ACRONYMS = frozenset({
-    "UK", "GP", "ICB", "MOD", "RAF", "HMP", "NHS", "PCN", "CCG", "ODS", "NE", "EA", "PO", "BFPO", "CIC", "UEA",
-    "AQP", "OOH", "ENT", "WIC", "UTC", "UCC", "IUC", "YOI", "MIU", "CAMHS", "ADHD", "COPD", "IAPT", "HIV", "BMA",
-    "BMI", "SAS", "ICS", "ICP", "UHB", "GMS", "PMS", "APMS", "EMC", "ICO", "GPA", "MGP", "SMA", "FHP", "BHI",
-    "BHF", "SEL", "NEL", "UHPC", "LARC", "RUFC", "MKGP", "BLMK", "ELHC", "COVID", "EPUT", "ELFT", "NELFT", "NEAS",
-    "DHU", "NDUC", "SCAS", "UHL", "NUH", "PRUH", "OHP", "ACC", "RAEI", "IRC"
-})
+ACRONYMS = frozenset(
+    {
+        "UK",
+        "GP",
+        "ICB",
+        "MOD",
+        "RAF",
+        "HMP",
+        "NHS",
+        "PCN",
+        "CCG",
+        "ODS",
+        "NE",
+        "EA",
+        "PO",
+        "BFPO",
+        "CIC",
+        "UEA",
+        "AQP",
+        "OOH",
+        "ENT",
+        "WIC",
+        "UTC",
+        "UCC",
+        "IUC",
+        "YOI",
+        "MIU",
+        "CAMHS",
+        "ADHD",
+        "COPD",
+        "IAPT",
+        "HIV",
+        "BMA",
+        "BMI",
+        "SAS",
+        "ICS",
+        "ICP",
+        "UHB",
+        "GMS",
+        "PMS",
+        "APMS",
+        "EMC",
+        "ICO",
+        "GPA",
+        "MGP",
+        "SMA",
+        "FHP",
+        "BHI",
+        "BHF",
+        "SEL",
+        "NEL",
+        "UHPC",
+        "LARC",
+        "RUFC",
+        "MKGP",
+        "BLMK",
+        "ELHC",
+        "COVID",
+        "EPUT",
+        "ELFT",
+        "NELFT",
+        "NEAS",
+        "DHU",
+        "NDUC",
+        "SCAS",
+        "UHL",
+        "NUH",
+        "PRUH",
+        "OHP",
+        "ACC",
+        "RAEI",
+        "IRC",
+    }
+)
 # Acronyms written with a small letter.
-SPECIAL = {"GPS": "GPs", "GPSI": "GPwSI", "GPWSI": "GPwSI", "C/O": "c/o", "T/A": "t/a", "CO-OP": "Co-op",
-           "CO-OPERATIVE": "Co-operative"}
+SPECIAL = {
+    "GPS": "GPs",
+    "GPSI": "GPwSI",
+    "GPWSI": "GPwSI",
+    "C/O": "c/o",
+    "T/A": "t/a",
+    "CO-OP": "Co-op",
+    "CO-OPERATIVE": "Co-operative",
+}
 # Abbreviations and short words that are title-cased, though they have no vowel or are two letters long.
-ABBREVIATIONS = frozenset({
-    "ST", "DR", "DRS", "MR", "MRS", "MS", "RD", "NR", "LN", "CT", "CL", "PK", "PL", "SQ", "FL", "GT", "GR", "AV",
-    "CTR", "CTRS", "CNTR", "CNT", "HTH", "HLTH", "GRP", "GRN", "NTH", "STH", "LTD", "FLR", "CRT", "GDNS", "BLVD",
-    "BLDG", "BLD", "MKT", "STN", "PTNR", "PTNRS", "PRCT", "SCH", "SGRY", "HGHTS", "VLGE", "MRKT", "PLCE", "CLSE",
-    "GRNGE", "MDDX", "CO", "TY", "AL", "OM", "DU", "LE", "LA", "DE", "UP", "DO", "MY", "ME", "HE", "WE", "NO",
-    "OR", "AS", "IS", "IT", "AN", "NG"
-})
+ABBREVIATIONS = frozenset(
+    {
+        "ST",
+        "DR",
+        "DRS",
+        "MR",
+        "MRS",
+        "MS",
+        "RD",
+        "NR",
+        "LN",
+        "CT",
+        "CL",
+        "PK",
+        "PL",
+        "SQ",
+        "FL",
+        "GT",
+        "GR",
+        "AV",
+        "CTR",
+        "CTRS",
+        "CNTR",
+        "CNT",
+        "HTH",
+        "HLTH",
+        "GRP",
+        "GRN",
+        "NTH",
+        "STH",
+        "LTD",
+        "FLR",
+        "CRT",
+        "GDNS",
+        "BLVD",
+        "BLDG",
+        "BLD",
+        "MKT",
+        "STN",
+        "PTNR",
+        "PTNRS",
+        "PRCT",
+        "SCH",
+        "SGRY",
+        "HGHTS",
+        "VLGE",
+        "MRKT",
+        "PLCE",
+        "CLSE",
+        "GRNGE",
+        "MDDX",
+        "CO",
+        "TY",
+        "AL",
+        "OM",
+        "DU",
+        "LE",
+        "LA",
+        "DE",
+        "UP",
+        "DO",
+        "MY",
+        "ME",
+        "HE",
+        "WE",
+        "NO",
+        "OR",
+        "AS",
+        "IS",
+        "IT",
+        "AN",
+        "NG",
+    }
+)
 # Welsh words whose vowel is w, which the vowel-less rule would take for acronyms.
 WELSH_W_WORDS = frozenset({"CWM", "HWB", "CWRT", "PWLL", "TWR", "DWR", "FFRWD", "BWLCH"})
 # Lower case except as a line's first word (Welsh y and yr are "the").
@@ -48,11 +189,34 @@ HYPHEN_LINKS = SMALL_WORDS | frozenset({"le", "la", "de", "du", "under", "cum", 
 # standardised place names writes them: Pen-y-bont, Betws-y-coed, Tan-yr-ysgol.
 WELSH_LINKS = frozenset({"y", "yr", "ym", "yng"})
 # Gaelic surnames written MacX; other Mac words stay ordinary (Mace, Machen, Macclesfield, Macmillan).
-MAC_NAMES = frozenset({
-    "DONALD", "LEOD", "RAE", "LACHLAN", "MICHAEL", "GREGOR", "KENZIE", "INTYRE", "LEAN", "NEIL", "PHERSON",
-    "FARLANE", "DOUGALL", "ALLISTER", "ARTHUR", "KINNON", "QUEEN", "LENNAN", "IVER", "NAB", "NAUGHTON", "CALLUM",
-    "FADYEN", "KINLAY"
-})
+MAC_NAMES = frozenset(
+    {
+        "DONALD",
+        "LEOD",
+        "RAE",
+        "LACHLAN",
+        "MICHAEL",
+        "GREGOR",
+        "KENZIE",
+        "INTYRE",
+        "LEAN",
+        "NEIL",
+        "PHERSON",
+        "FARLANE",
+        "DOUGALL",
+        "ALLISTER",
+        "ARTHUR",
+        "KINNON",
+        "QUEEN",
+        "LENNAN",
+        "IVER",
+        "NAB",
+        "NAUGHTON",
+        "CALLUM",
+        "FADYEN",
+        "KINLAY",
+    }
+)
 
 # The most address lines the toolkit form takes (toolkit/details.py).
 MAX_ADDRESS_LINES = 5
@@ -96,8 +260,18 @@ def written_address(name: str, address_lines: Sequence[str]) -> list[str]:
 
 
 # Only for telling whether an address line repeats the name: "THE AVENUES MEDICAL CTRE" is "AVENUES MEDICAL CENTRE".
-SAME_WORDS = {"ctr": "centre", "ctre": "centre", "cntr": "centre", "center": "centre", "med": "medical",
-              "prac": "practice", "pract": "practice", "hth": "health", "hlth": "health", "surg": "surgery"}
+SAME_WORDS = {
+    "ctr": "centre",
+    "ctre": "centre",
+    "cntr": "centre",
+    "center": "centre",
+    "med": "medical",
+    "prac": "practice",
+    "pract": "practice",
+    "hth": "health",
+    "hlth": "health",
+    "surg": "surgery",
+}
 
 
 def _comparable(text: str) -> str:
@@ -130,9 +304,9 @@ def written_line(line: str) -> str:
 def _word(word: str) -> str:
     """One space-separated word, its surrounding brackets and punctuation kept."""
     core = word.lstrip(LEADING)
-    lead = word[:len(word) - len(core)]
+    lead = word[: len(word) - len(core)]
     stripped = core.rstrip(TRAILING)
-    trail = core[len(stripped):]
+    trail = core[len(stripped) :]
     if not stripped:
         return word
     cased = _cased(stripped)

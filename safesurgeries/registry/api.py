@@ -7,9 +7,9 @@ from ..public_urls import external_url
 from . import oruk
 from .caching import API_MAX_AGE, make_cacheable
 from .changes import parse_changed_since
-from .search import SearchError, parse_filters
-from .opendata import export
 from .openapi import openapi_document
+from .opendata import export
+from .search import SearchError, parse_filters
 
 api_bp = Blueprint("registry_api", __name__, url_prefix="/api/v1")
 
@@ -49,8 +49,9 @@ def surgeries_csv():
 @api_bp.get("/oruk")
 def oruk_about():
     """The Open Referral UK API's description of itself."""
-    return jsonify(version=oruk.HSDS_VERSION, profile=oruk.PROFILE_URL,
-                   openapi_url=external_url("registry_api.openapi"))
+    return jsonify(
+        version=oruk.HSDS_VERSION, profile=oruk.PROFILE_URL, openapi_url=external_url("registry_api.openapi")
+    )
 
 
 @api_bp.get("/oruk/services")

@@ -2,8 +2,8 @@
 
 from flask import Response, request
 
-PAGE_MAX_AGE = 60     # seconds; a new listing shows on the pages within a minute
-API_MAX_AGE = 300     # open data clients poll; five minutes keeps them cheap
+PAGE_MAX_AGE = 60  # seconds; a new listing shows on the pages within a minute
+API_MAX_AGE = 300  # open data clients poll; five minutes keeps them cheap
 
 
 def make_cacheable(response: Response, max_age: int) -> Response:

@@ -30,21 +30,31 @@ def parse_changed_since(text: str | None) -> dt.datetime | None:
         moment = dt.datetime.fromisoformat(text.upper())  # RFC 3339 allows a lower-case t and z
         return as_utc(moment).astimezone(dt.timezone.utc)
     except (ValueError, OverflowError):  # OverflowError: year 1 with a negative offset, say
-        raise SearchError("changed_since", f"changed_since must be a date or a date and time, like {EXAMPLE}.") \
-            from None
+        raise SearchError(
+            "changed_since", f"changed_since must be a date or a date and time, like {EXAMPLE}."
+        ) from None
 
 
 def changes_since(moment: dt.datetime) -> tuple[set[str], list[dict]]:
     """(ODS codes of listed practices changed at or after moment, tombstones of listings removed since then)."""
     rows = db.session.execute(
-        select(Practice.ods_code, Listing.active, Listing.updated_at, Listing.unlisted_at,
-               Listing.updated_at >= moment)
+        select(Practice.ods_code, Listing.active, Listing.updated_at, Listing.unlisted_at, Listing.updated_at >= moment)
         .join(Practice, Listing.practice_id == Practice.id)
-        .where(or_(Listing.updated_at >= moment, Listing.listed_since >= moment, Listing.last_confirmed >= moment,
-                   Listing.unlisted_at >= moment, Practice.updated_at >= moment))
+        .where(
+            or_(
+                Listing.updated_at >= moment,
+                Listing.listed_since >= moment,
+                Listing.last_confirmed >= moment,
+                Listing.unlisted_at >= moment,
+                Practice.updated_at >= moment,
+            )
+        )
     ).all()
-    listed = set(db.session.scalars(select(Practice.ods_code).join(Listing, Listing.practice_id == Practice.id)
-                                    .where(Listing.active.is_(True))))
+    listed = set(
+        db.session.scalars(
+            select(Practice.ods_code).join(Listing, Listing.practice_id == Practice.id).where(Listing.active.is_(True))
+        )
+    )
     changed, removed = set(), {}
     for ods_code, active, updated_at, unlisted_at, listing_changed in rows:
         if active:
@@ -53,6 +63,8 @@ def changes_since(moment: dt.datetime) -> tuple[set[str], list[dict]]:
             # Only the listing's own change makes a removal news: a later directory import touches the practice.
             when = as_utc(unlisted_at or updated_at)
             removed[ods_code] = max(when, removed.get(ods_code, when))
-    tombstones = [{"ods_code": code, "removed_at": when.isoformat().replace("+00:00", "Z")}
-                  for code, when in sorted(removed.items())]
+    tombstones = [
+        {"ods_code": code, "removed_at": when.isoformat().replace("+00:00", "Z")}
+        for code, when in sorted(removed.items())
+    ]
     return changed, tombstones

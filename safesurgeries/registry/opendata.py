@@ -42,8 +42,8 @@ def _notice(results: Results) -> dict:
 @dataclasses.dataclass(frozen=True)
 class Changes:
     since: dt.datetime
-    as_of: dt.datetime      # taken before the query: the changed_since to ask with next time
-    removed: list[dict]     # tombstones: {"ods_code", "removed_at"}
+    as_of: dt.datetime  # taken before the query: the changed_since to ask with next time
+    removed: list[dict]  # tombstones: {"ods_code", "removed_at"}
 
 
 def _iso(moment: dt.datetime) -> str:
@@ -57,20 +57,42 @@ def _changes(changes: Changes | None) -> dict:
 
 
 def as_json(results: Results, changes: Changes | None = None) -> bytes:
-    return _json_bytes({"surgeries": results.items, "count": len(results.items), "total": results.total,
-                        "demo": results.demo, **_notice(results), **_changes(changes)})
+    return _json_bytes(
+        {
+            "surgeries": results.items,
+            "count": len(results.items),
+            "total": results.total,
+            "demo": results.demo,
+            **_notice(results),
+            **_changes(changes),
+        }
+    )
 
 
 def as_geojson(results: Results, changes: Changes | None = None) -> bytes:
-    features = [{
-        "type": "Feature",
-        # GeoJSON is longitude first; a listing without coordinates keeps its place in the list with no point.
-        "geometry": ({"type": "Point", "coordinates": [item["longitude"], item["latitude"]]}
-                     if item["latitude"] is not None and item["longitude"] is not None else None),
-        "properties": item,
-    } for item in results.items]
-    return _json_bytes({"type": "FeatureCollection", "demo": results.demo, "count": len(features),
-                        "features": features, **_notice(results), **_changes(changes)})
+    features = [
+        {
+            "type": "Feature",
+            # GeoJSON is longitude first; a listing without coordinates keeps its place in the list with no point.
+            "geometry": (
+                {"type": "Point", "coordinates": [item["longitude"], item["latitude"]]}
+                if item["latitude"] is not None and item["longitude"] is not None
+                else None
+            ),
+            "properties": item,
+        }
+        for item in results.items
+    ]
+    return _json_bytes(
+        {
+            "type": "FeatureCollection",
+            "demo": results.demo,
+            "count": len(features),
+            "features": features,
+            **_notice(results),
+            **_changes(changes),
+        }
+    )
 
 
 def as_csv(results: Results, changes: Changes | None = None) -> bytes:
@@ -80,8 +102,10 @@ def as_csv(results: Results, changes: Changes | None = None) -> bytes:
     fields = CSV_FIELDS if changes is None else CHANGES_CSV_FIELDS
     writer.writerow(fields)
     demo = "yes" if results.demo else "no"
-    rows = [{**item, "address_lines": "; ".join(item["address_lines"]), "demo": demo, "status": "listed"}
-            for item in results.items]
+    rows = [
+        {**item, "address_lines": "; ".join(item["address_lines"]), "demo": demo, "status": "listed"}
+        for item in results.items
+    ]
     if changes is not None:
         rows += [{**tombstone, "demo": demo, "status": "removed"} for tombstone in changes.removed]
     for row in rows:

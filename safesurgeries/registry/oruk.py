@@ -31,48 +31,79 @@ def _id(kind: str, ods_code: str) -> str:
 
 def _description(item: dict) -> str:
     where = f" It follows the GP registration rules of {nations.name(item['nation'])}." if item["nation"] else ""
-    return (f"{item['name']} is a Safe Surgery: anyone living in its area can register with it as a patient. "
-            "No proof of address, ID or immigration status is needed to register." + where)
+    return (
+        f"{item['name']} is a Safe Surgery: anyone living in its area can register with it as a patient. "
+        "No proof of address, ID or immigration status is needed to register." + where
+    )
 
 
 def _organization(item: dict, full: bool) -> dict:
-    organization = {"id": _id("organization", item["ods_code"]), "name": item["name"],
-                    "description": f"A GP practice in the NHS, ODS code {item['ods_code']}."}
+    organization = {
+        "id": _id("organization", item["ods_code"]),
+        "name": item["name"],
+        "description": f"A GP practice in the NHS, ODS code {item['ods_code']}.",
+    }
     if full:
-        organization["organization_identifiers"] = [{
-            "id": _id("organization_identifier", item["ods_code"]), "organization_id": organization["id"],
-            "identifier_type": "ODS code", "identifier": item["ods_code"]}]
+        organization["organization_identifiers"] = [
+            {
+                "id": _id("organization_identifier", item["ods_code"]),
+                "organization_id": organization["id"],
+                "identifier_type": "ODS code",
+                "identifier": item["ods_code"],
+            }
+        ]
     return organization
 
 
 def _service(item: dict, full: bool) -> dict:
-    service = {"id": _id("service", item["ods_code"]), "organization_id": _id("organization", item["ods_code"]),
-               "name": f"GP registration at {item['name']}", "description": _description(item),
-               "status": "active", "fees": "Free", "organization": _organization(item, full)}
+    service = {
+        "id": _id("service", item["ods_code"]),
+        "organization_id": _id("organization", item["ods_code"]),
+        "name": f"GP registration at {item['name']}",
+        "description": _description(item),
+        "status": "active",
+        "fees": "Free",
+        "organization": _organization(item, full),
+    }
     if full:
         service["service_at_locations"] = [_service_at_location(item, full=True, with_service=False)]
     return service
 
 
 def _location(item: dict, full: bool) -> dict:
-    location = {"id": _id("location", item["ods_code"]), "location_type": "physical", "name": item["name"],
-                "external_identifier": item["ods_code"], "external_identifier_type": "ODS code"}
+    location = {
+        "id": _id("location", item["ods_code"]),
+        "location_type": "physical",
+        "name": item["name"],
+        "external_identifier": item["ods_code"],
+        "external_identifier_type": "ODS code",
+    }
     if item["latitude"] is not None and item["longitude"] is not None:
         location.update(latitude=item["latitude"], longitude=item["longitude"])
     if full:
         lines = item["address_lines"]
-        location["addresses"] = [{
-            "id": _id("address", item["ods_code"]), "location_id": location["id"],
-            "address_1": lines[0] if lines else item["name"],
-            "city": lines[-1] if len(lines) > 1 else "",
-            "state_province": nations.name(item["nation"]) if item["nation"] else "",
-            "postal_code": item["postcode"] or "", "country": "GB", "address_type": "physical"}]
+        location["addresses"] = [
+            {
+                "id": _id("address", item["ods_code"]),
+                "location_id": location["id"],
+                "address_1": lines[0] if lines else item["name"],
+                "city": lines[-1] if len(lines) > 1 else "",
+                "state_province": nations.name(item["nation"]) if item["nation"] else "",
+                "postal_code": item["postcode"] or "",
+                "country": "GB",
+                "address_type": "physical",
+            }
+        ]
     return location
 
 
 def _service_at_location(item: dict, full: bool, with_service: bool = True) -> dict:
-    record = {"id": _id("service_at_location", item["ods_code"]), "service_id": _id("service", item["ods_code"]),
-              "location_id": _id("location", item["ods_code"]), "location": _location(item, full)}
+    record = {
+        "id": _id("service_at_location", item["ods_code"]),
+        "service_id": _id("service", item["ods_code"]),
+        "location_id": _id("location", item["ods_code"]),
+        "location": _location(item, full),
+    }
     if with_service:
         record["service"] = _service(item, full=False)
     return record
@@ -92,11 +123,19 @@ def _page(args, build) -> dict:
     per_page = _page_number(args, "per_page", DEFAULT_PER_PAGE, MAX_PER_PAGE)
     snapshot = public_snapshot()
     total = len(snapshot.items)
-    contents = [build(item) for item in snapshot.items[(page - 1) * per_page:page * per_page]]
+    contents = [build(item) for item in snapshot.items[(page - 1) * per_page : page * per_page]]
     total_pages = math.ceil(total / per_page)
-    return {"total_items": total, "total_pages": total_pages, "page_number": page, "size": len(contents),
-            "first_page": page == 1, "last_page": page >= total_pages, "empty": not contents,
-            "demo": snapshot.demo, "contents": contents}
+    return {
+        "total_items": total,
+        "total_pages": total_pages,
+        "page_number": page,
+        "size": len(contents),
+        "first_page": page == 1,
+        "last_page": page >= total_pages,
+        "empty": not contents,
+        "demo": snapshot.demo,
+        "contents": contents,
+    }
 
 
 def services_page(args) -> dict:

@@ -82,21 +82,29 @@ def locate(text: str) -> Origin:
     """Like find_place, but PlaceError, saying what we understand, when text names no place we know."""
     origin = find_place(text)
     if origin is None:
-        raise PlaceError(f"We could not find {text.strip()[:40]!r}. Enter a postcode (like SE1 7PB), "
-                         "a postcode district (like SE1) or a town.")
+        raise PlaceError(
+            f"We could not find {text.strip()[:40]!r}. Enter a postcode (like SE1 7PB), "
+            "a postcode district (like SE1) or a town."
+        )
     return origin
 
 
 # --- towns, from the directory's addresses -------------------------------------------------------------
 
+
 def _towns_version_query() -> tuple:
-    return tuple(str(v) for v in db.session.execute(select(func.count(Practice.id), func.max(Practice.updated_at))).one())
+    return tuple(
+        str(v) for v in db.session.execute(select(func.count(Practice.id), func.max(Practice.updated_at))).one()
+    )
 
 
 def _build_towns() -> dict[str, Origin]:
     sums: dict[str, list] = {}
-    rows = db.session.execute(select(Practice.address_lines, Practice.latitude, Practice.longitude, Practice.nation)
-                              .where(Practice.latitude.is_not(None), Practice.longitude.is_not(None)))
+    rows = db.session.execute(
+        select(Practice.address_lines, Practice.latitude, Practice.longitude, Practice.nation).where(
+            Practice.latitude.is_not(None), Practice.longitude.is_not(None)
+        )
+    )
     for lines, latitude, longitude, nation in rows:
         for line in {" ".join(line.split()) for line in lines or () if not any(c.isdigit() for c in line)}:
             entry = sums.setdefault(line.casefold(), [0.0, 0.0, 0.0, 0.0, 0, line, set()])
@@ -111,12 +119,15 @@ def _build_towns() -> dict[str, Origin]:
         if n < MIN_PRACTICES:
             continue
         mean_lat, mean_lon = lat / n, lon / n
-        spread = math.sqrt(max(0.0, lat2 / n - mean_lat ** 2) * KM_PER_DEGREE ** 2
-                           + max(0.0, lon2 / n - mean_lon ** 2) * (KM_PER_DEGREE * math.cos(math.radians(mean_lat))) ** 2)
+        spread = math.sqrt(
+            max(0.0, lat2 / n - mean_lat**2) * KM_PER_DEGREE**2
+            + max(0.0, lon2 / n - mean_lon**2) * (KM_PER_DEGREE * math.cos(math.radians(mean_lat))) ** 2
+        )
         if spread <= MAX_SPREAD_KM:
             # The town's nation is the one all its practices are in; None if they are in more than one.
-            towns[key] = Origin(name.title(), mean_lat, mean_lon,
-                                next(iter(town_nations)) if len(town_nations) == 1 else None)
+            towns[key] = Origin(
+                name.title(), mean_lat, mean_lon, next(iter(town_nations)) if len(town_nations) == 1 else None
+            )
     return towns
 
 

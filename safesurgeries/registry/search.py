@@ -27,8 +27,8 @@ class SearchError(ValueError):
 
 @dataclass(frozen=True)
 class Results:
-    items: list[dict]      # the page of public items asked for; with distance_km and miles when near
-    total: int             # how many match, before limit and offset
+    items: list[dict]  # the page of public items asked for; with distance_km and miles when near
+    total: int  # how many match, before limit and offset
     origin: Origin | None
     demo: bool
     # Set instead of far-away items when the place searched from is in a nation with no listing: says what we cover.
@@ -46,11 +46,14 @@ def locate_origin(text: str, parameter: str = "near") -> Origin:
 def uncovered_notice(nation: str) -> str:
     """What the registry covers, for a visitor searching from a nation where no practice is listed."""
     covered = [nations.name(n) for n in nations.WITH_TOOLKIT]
-    return (f"No Safe Surgeries are listed in {nations.name(nation)}. The registry covers practices in "
-            f"{', '.join(covered[:-1])} and {covered[-1]}.")
+    return (
+        f"No Safe Surgeries are listed in {nations.name(nation)}. The registry covers practices in "
+        f"{', '.join(covered[:-1])} and {covered[-1]}."
+    )
 
 
 # --- nearest first ---------------------------------------------------------------------------------
+
 
 def _within(snapshot: Snapshot, allowed, origin: Origin, span: float | None) -> list[tuple[float, int]]:
     """(distance, index) of the allowed items within span km of origin (all located items when span is None).
@@ -83,8 +86,9 @@ def _within(snapshot: Snapshot, allowed, origin: Origin, span: float | None) -> 
     return found
 
 
-def _nearest(snapshot: Snapshot, allowed, origin: Origin, radius_km: float | None,
-             wanted: int | None) -> tuple[list[tuple[float, int]], int]:
+def _nearest(
+    snapshot: Snapshot, allowed, origin: Origin, radius_km: float | None, wanted: int | None
+) -> tuple[list[tuple[float, int]], int]:
     """(distance, index) pairs nearest first, and how many match in all.
 
     For the first `wanted`, a band around the origin is widened until it holds that many, so the
@@ -111,9 +115,17 @@ def _nearest(snapshot: Snapshot, allowed, origin: Origin, radius_km: float | Non
 
 # --- searching -------------------------------------------------------------------------------------
 
-def search_listings(q: str | None = None, near: str | None = None, radius_km: float | None = None,
-                    region: str | None = None, nation: str | None = None, limit: int | None = None, offset: int = 0,
-                    snapshot: Snapshot | None = None) -> Results:
+
+def search_listings(
+    q: str | None = None,
+    near: str | None = None,
+    radius_km: float | None = None,
+    region: str | None = None,
+    nation: str | None = None,
+    limit: int | None = None,
+    offset: int = 0,
+    snapshot: Snapshot | None = None,
+) -> Results:
     """The public items matching the filters: nearest first when a place is given, else by name.
 
     q: words from a name, ODS code, postcode or address; a postcode or a town in q searches near it.
@@ -149,17 +161,26 @@ def search_listings(q: str | None = None, near: str | None = None, radius_km: fl
         raise SearchError("radius_km", "A radius needs a place to measure from: give near (a postcode or town).")
 
     snapshot = snapshot or public_snapshot()
-    if (origin is not None and origin.nation and nation is None and origin.nation not in snapshot.nations
-            and None not in snapshot.nations):
+    if (
+        origin is not None
+        and origin.nation
+        and nation is None
+        and origin.nation not in snapshot.nations
+        and None not in snapshot.nations
+    ):
         # Practices in another nation follow other rules: nearest-first would send the visitor to one of those.
         # (A listing whose nation is unknown might be in the visitor's: then nearest-first, as before.)
         return Results(items=[], total=0, origin=origin, demo=snapshot.demo, notice=uncovered_notice(origin.nation))
     allowed = None
     if text is not None or region is not None or nation is not None:
         needle = text.casefold() if text else None
-        allowed = {i for i, item in enumerate(snapshot.items)
-                   if (region is None or item["region"] == region) and (nation is None or item["nation"] == nation)
-                   and (needle is None or needle in snapshot.haystacks[i])}
+        allowed = {
+            i
+            for i, item in enumerate(snapshot.items)
+            if (region is None or item["region"] == region)
+            and (nation is None or item["nation"] == nation)
+            and (needle is None or needle in snapshot.haystacks[i])
+        }
 
     end = None if limit is None else offset + limit
     if origin is None:
@@ -168,8 +189,10 @@ def search_listings(q: str | None = None, near: str | None = None, radius_km: fl
         page = [snapshot.items[i] for i in indexes[offset:end]]
     else:
         found, total = _nearest(snapshot, allowed, origin, radius_km, wanted=end)
-        page = [dict(snapshot.items[i], distance_km=round(distance, 2), miles=round(distance / KM_PER_MILE, 2))
-                for distance, i in found[offset:end]]
+        page = [
+            dict(snapshot.items[i], distance_km=round(distance, 2), miles=round(distance / KM_PER_MILE, 2))
+            for distance, i in found[offset:end]
+        ]
     return Results(items=page, total=total, origin=origin, demo=snapshot.demo)
 
 

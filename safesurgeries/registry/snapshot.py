@@ -19,8 +19,20 @@ from ..practices.models import Practice
 from .freshness import current_version
 from .regions import region_name
 
-PUBLIC_FIELDS = ("ods_code", "name", "address_lines", "postcode", "latitude", "longitude", "phone", "region",
-                 "region_name", "nation", "listed_since", "last_confirmed")
+PUBLIC_FIELDS = (
+    "ods_code",
+    "name",
+    "address_lines",
+    "postcode",
+    "latitude",
+    "longitude",
+    "phone",
+    "region",
+    "region_name",
+    "nation",
+    "listed_since",
+    "last_confirmed",
+)
 # A change made in another process that the version query cannot see (an edited display name)
 # shows after at most this long.
 SNAPSHOT_MAX_AGE_SECONDS = 300
@@ -34,12 +46,12 @@ class Snapshot:
     """
 
     version: tuple
-    items: tuple[dict, ...]        # sorted by name; each dict is the public item (dates as ISO strings)
-    haystacks: tuple[str, ...]     # lower-case text that `q` matches, one per item
-    by_latitude: tuple[int, ...]   # indexes of the items that have coordinates, in order of latitude
-    latitudes: tuple[float, ...]   # those latitudes, for bisect
+    items: tuple[dict, ...]  # sorted by name; each dict is the public item (dates as ISO strings)
+    haystacks: tuple[str, ...]  # lower-case text that `q` matches, one per item
+    by_latitude: tuple[int, ...]  # indexes of the items that have coordinates, in order of latitude
+    latitudes: tuple[float, ...]  # those latitudes, for bisect
     radians: tuple[tuple[float, float] | None, ...]  # (lat, lon) in radians per item, None without coordinates
-    demo: bool                     # True while any listed item is demo data
+    demo: bool  # True while any listed item is demo data
     nations: frozenset = frozenset()  # the nations with at least one listing (None: a listing with none known)
     cache: dict = field(default_factory=dict, compare=False)  # serialisations of this snapshot, built once
 
@@ -51,11 +63,17 @@ _lock = threading.Lock()
 
 
 def _version_query() -> tuple:
-    listings = db.session.execute(select(
-        func.count(Listing.id), func.sum(db.case((Listing.active, Listing.id), else_=0)), func.max(Listing.id),
-        func.max(Listing.listed_since), func.max(Listing.last_confirmed), func.max(Listing.unlisted_at),
-        func.max(Listing.updated_at),
-    )).one()
+    listings = db.session.execute(
+        select(
+            func.count(Listing.id),
+            func.sum(db.case((Listing.active, Listing.id), else_=0)),
+            func.max(Listing.id),
+            func.max(Listing.listed_since),
+            func.max(Listing.last_confirmed),
+            func.max(Listing.unlisted_at),
+            func.max(Listing.updated_at),
+        )
+    ).one()
     practices = db.session.execute(select(func.max(Practice.updated_at))).scalar()
     return (*(str(value) for value in listings), str(practices))
 
@@ -70,11 +88,19 @@ def public_snapshot() -> Snapshot:
     version = registry_version()
     holder = current_app.extensions.setdefault("registry_snapshot", {})
     current = holder.get("snapshot")
-    if current is not None and current.version == version and time.monotonic() - holder["built"] < SNAPSHOT_MAX_AGE_SECONDS:
+    if (
+        current is not None
+        and current.version == version
+        and time.monotonic() - holder["built"] < SNAPSHOT_MAX_AGE_SECONDS
+    ):
         return current
     with _lock:
         current = holder.get("snapshot")
-        if current is None or current.version != version or time.monotonic() - holder["built"] >= SNAPSHOT_MAX_AGE_SECONDS:
+        if (
+            current is None
+            or current.version != version
+            or time.monotonic() - holder["built"] >= SNAPSHOT_MAX_AGE_SECONDS
+        ):
             current = holder["snapshot"] = _build_snapshot(version)
             holder["built"] = time.monotonic()
     return current
@@ -82,43 +108,91 @@ def public_snapshot() -> Snapshot:
 
 def _build_snapshot(version: tuple) -> Snapshot:
     rows = db.session.execute(
-        select(Listing.display_name, Listing.display_phone, Listing.listed_since, Listing.last_confirmed,
-               Listing.is_demo, Practice.ods_code, Practice.name, Practice.address_lines, Practice.postcode,
-               Practice.phone, Practice.region_code, Practice.latitude, Practice.longitude,
-               func.coalesce(Listing.nation, Practice.nation))
+        select(
+            Listing.display_name,
+            Listing.display_phone,
+            Listing.listed_since,
+            Listing.last_confirmed,
+            Listing.is_demo,
+            Practice.ods_code,
+            Practice.name,
+            Practice.address_lines,
+            Practice.postcode,
+            Practice.phone,
+            Practice.region_code,
+            Practice.latitude,
+            Practice.longitude,
+            func.coalesce(Listing.nation, Practice.nation),
+        )
         .join(Practice, Listing.practice_id == Practice.id)
         .where(Listing.active.is_(True))
     ).all()
     items, demo = [], False
-    for (display_name, display_phone, listed_since, last_confirmed, is_demo, ods_code, name, address_lines, postcode,
-         phone, region, latitude, longitude, nation) in rows:  # unpacked: Row attribute access is slow at this scale
+    for (
+        display_name,
+        display_phone,
+        listed_since,
+        last_confirmed,
+        is_demo,
+        ods_code,
+        name,
+        address_lines,
+        postcode,
+        phone,
+        region,
+        latitude,
+        longitude,
+        nation,
+    ) in rows:  # unpacked: Row attribute access is slow at this scale
         # The same rule as Listing.name and Listing.phone: an admin's correction wins over the directory.
-        items.append({
-            "ods_code": ods_code,
-            "name": display_name or name,
-            "address_lines": list(address_lines or ()),
-            "postcode": postcode,
-            "latitude": latitude,
-            "longitude": longitude,
-            "phone": display_phone or phone,
-            "region": region,
-            "region_name": region_name(region),
-            "nation": nation,
-            "listed_since": listed_since.date().isoformat(),
-            "last_confirmed": last_confirmed.date().isoformat(),
-        })
+        items.append(
+            {
+                "ods_code": ods_code,
+                "name": display_name or name,
+                "address_lines": list(address_lines or ()),
+                "postcode": postcode,
+                "latitude": latitude,
+                "longitude": longitude,
+                "phone": display_phone or phone,
+                "region": region,
+                "region_name": region_name(region),
+                "nation": nation,
+                "listed_since": listed_since.date().isoformat(),
+                "last_confirmed": last_confirmed.date().isoformat(),
+            }
+        )
         demo = demo or is_demo
     items.sort(key=lambda item: (item["name"].casefold(), item["ods_code"]))
-    haystacks = tuple(" | ".join([item["name"], item["ods_code"], item["postcode"] or "",
-                                  "".join((item["postcode"] or "").split()), *item["address_lines"]]).casefold()
-                      for item in items)
+    haystacks = tuple(
+        " | ".join(
+            [
+                item["name"],
+                item["ods_code"],
+                item["postcode"] or "",
+                "".join((item["postcode"] or "").split()),
+                *item["address_lines"],
+            ]
+        ).casefold()
+        for item in items
+    )
     located = [i for i, item in enumerate(items) if item["latitude"] is not None and item["longitude"] is not None]
     located.sort(key=lambda i: items[i]["latitude"])
-    radians = tuple((math.radians(item["latitude"]), math.radians(item["longitude"]))
-                    if item["latitude"] is not None and item["longitude"] is not None else None for item in items)
-    return Snapshot(version=version, items=tuple(items), haystacks=haystacks, by_latitude=tuple(located),
-                    latitudes=tuple(items[i]["latitude"] for i in located), radians=radians, demo=demo,
-                    nations=frozenset(item["nation"] for item in items))
+    radians = tuple(
+        (math.radians(item["latitude"]), math.radians(item["longitude"]))
+        if item["latitude"] is not None and item["longitude"] is not None
+        else None
+        for item in items
+    )
+    return Snapshot(
+        version=version,
+        items=tuple(items),
+        haystacks=haystacks,
+        by_latitude=tuple(located),
+        latitudes=tuple(items[i]["latitude"] for i in located),
+        radians=radians,
+        demo=demo,
+        nations=frozenset(item["nation"] for item in items),
+    )
 
 
 def find_listing(ods_code: str) -> dict | None:

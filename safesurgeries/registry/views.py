@@ -9,10 +9,10 @@ from .. import nations
 from ..security import allow_framing
 from . import stats as registry_stats
 from .caching import PAGE_MAX_AGE, make_cacheable
-from .search import SearchError, locate_origin, parse_filters, search_listings
-from .snapshot import find_listing, public_snapshot
 from .not_listed import not_listed
 from .regions import REGION_NAMES
+from .search import SearchError, locate_origin, parse_filters, search_listings
+from .snapshot import find_listing, public_snapshot
 
 bp = Blueprint("registry", __name__)
 
@@ -62,8 +62,16 @@ def surgeries():
     except SearchError as error:
         return render_template("registry/list.html", typed=typed, error=error, results=None), 400
     pages = max(1, -(-results.total // PER_PAGE))
-    return render_template("registry/list.html", typed=typed, error=None, results=results, page=page, pages=pages,
-                           first=(page - 1) * PER_PAGE + 1, page_url=_page_url)
+    return render_template(
+        "registry/list.html",
+        typed=typed,
+        error=None,
+        results=results,
+        page=page,
+        pages=pages,
+        first=(page - 1) * PER_PAGE + 1,
+        page_url=_page_url,
+    )
 
 
 def _page_url(page: int) -> str:
@@ -86,10 +94,12 @@ def _map_settings(region: str, near: str) -> dict:
         raise SearchError("region", "Choose one of the NHS England regions.")
     centre = locate_origin(near) if near else None
     args = {k: v for k, v in (("region", region), ("near", near)) if v}
-    return {"geojson_url": url_for("registry_api.surgeries_geojson", **args),
-            "tile_url": current_app.config["MAP_TILE_URL"],
-            "attribution": current_app.config["MAP_TILE_ATTRIBUTION"],
-            "centre": centre}
+    return {
+        "geojson_url": url_for("registry_api.surgeries_geojson", **args),
+        "tile_url": current_app.config["MAP_TILE_URL"],
+        "attribution": current_app.config["MAP_TILE_ATTRIBUTION"],
+        "centre": centre,
+    }
 
 
 def _map_page(template: str):
@@ -122,13 +132,19 @@ def embed_help():
 @bp.get("/stats")
 def stats_page():
     stats = registry_stats.registry_stats()
-    return render_template("registry/stats.html", stats=stats, chart=registry_stats.months_chart_svg(stats.months),
-                           month_label=registry_stats.month_label)
+    return render_template(
+        "registry/stats.html",
+        stats=stats,
+        chart=registry_stats.months_chart_svg(stats.months),
+        month_label=registry_stats.month_label,
+    )
 
 
 @bp.get("/stats.csv")
 def stats_csv():
-    response = Response(registry_stats.stats_csv(registry_stats.registry_stats()), content_type="text/csv; charset=utf-8")
+    response = Response(
+        registry_stats.stats_csv(registry_stats.registry_stats()), content_type="text/csv; charset=utf-8"
+    )
     response.headers["Content-Disposition"] = 'attachment; filename="safe-surgeries-stats.csv"'
     return response
 

@@ -15,11 +15,18 @@ FORM_TYPES = {"application/x-www-form-urlencoded", "multipart/form-data"}
 def forms_take_form_bodies() -> None:
     """Flask-WTF would read a JSON body as form data, and a JSON list or number then breaks it: refuse any body
     that is not a web form plainly, before the CSRF check (which would call it an expired form)."""
-    if (request.method in STATE_CHANGING and not is_api_request()
-            and request.mimetype and request.mimetype not in FORM_TYPES):
-        abort(415, description="Send the form as a web form (application/x-www-form-urlencoded or "
-                               f"multipart/form-data), not JSON or other data (this was {request.mimetype[:100]}). "
-                               "The JSON API is under /api/v1/.")
+    if (
+        request.method in STATE_CHANGING
+        and not is_api_request()
+        and request.mimetype
+        and request.mimetype not in FORM_TYPES
+    ):
+        abort(
+            415,
+            description="Send the form as a web form (application/x-www-form-urlencoded or "
+            f"multipart/form-data), not JSON or other data (this was {request.mimetype[:100]}). "
+            "The JSON API is under /api/v1/.",
+        )
 
 
 def no_nul_characters() -> None:

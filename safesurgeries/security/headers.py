@@ -61,8 +61,7 @@ def served_over_https() -> bool:
 def add_security_headers(response: Response) -> Response:
     view = current_app.view_functions.get(request.endpoint or "")
     frameable = getattr(view, "frameable", False)
-    response.headers["Content-Security-Policy"] = content_security_policy(current_app.config["MAP_TILE_URL"],
-                                                                          frameable)
+    response.headers["Content-Security-Policy"] = content_security_policy(current_app.config["MAP_TILE_URL"], frameable)
     if not frameable:
         response.headers["X-Frame-Options"] = "DENY"  # for browsers that predate frame-ancestors
     response.headers["X-Content-Type-Options"] = "nosniff"

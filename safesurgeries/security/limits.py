@@ -29,10 +29,12 @@ LIMITED_ROUTES = {
 }
 PER_ADDRESS_MESSAGE = "Too many requests from your address in a short time. Try again in {wait}."
 # Counted per recipient, not per sender: the pledge form e-mails text its sender chose to the address typed.
-PER_RECIPIENT_MESSAGE = ("Too many pledges have been made with this contact e-mail address recently, so we are not "
-                         "sending it another confirmation e-mail yet (this stops the form being used to fill "
-                         "someone's inbox). Nothing was saved. Try again in {wait}, or use another work e-mail "
-                         "address.")
+PER_RECIPIENT_MESSAGE = (
+    "Too many pledges have been made with this contact e-mail address recently, so we are not "
+    "sending it another confirmation e-mail yet (this stops the form being used to fill "
+    "someone's inbox). Nothing was saved. Try again in {wait}, or use another work e-mail "
+    "address."
+)
 
 
 def _limit_from(setting: str):
@@ -53,8 +55,12 @@ def init_app(app: Flask) -> None:
         app.view_functions[endpoint] = limiter.shared_limit(_limit_from(setting), scope=scope, methods=methods)(view)
     # Checked before the pledge is stored; counted only once it was (a 303), so a form with mistakes costs nothing.
     app.view_functions["pledges.submit"] = limiter.limit(
-        _limit_from("LIMIT_PLEDGE_RECIPIENT"), key_func=pledge_recipient, scope="pledge-recipient", methods=["POST"],
-        deduct_when=lambda response: response.status_code == 303, error_message=PER_RECIPIENT_MESSAGE,
+        _limit_from("LIMIT_PLEDGE_RECIPIENT"),
+        key_func=pledge_recipient,
+        scope="pledge-recipient",
+        methods=["POST"],
+        deduct_when=lambda response: response.status_code == 303,
+        error_message=PER_RECIPIENT_MESSAGE,
     )(app.view_functions["pledges.submit"])
     app.extensions["safesurgeries_limiter"] = limiter
     app.register_error_handler(RateLimitExceeded, too_many_requests)

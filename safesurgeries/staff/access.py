@@ -17,6 +17,7 @@ login_manager.user_loader(load_user)
 
 def require_role(*roles: StaffRole):
     """Anonymous visitors go to the sign-in page; signed-in staff without one of roles get 403."""
+
     def decorator(view):
         @wraps(view)
         def guarded(*args, **kwargs):
@@ -25,8 +26,10 @@ def require_role(*roles: StaffRole):
             if current_user.role not in roles:
                 abort(403, description="Your staff role does not allow this.")
             return view(*args, **kwargs)
+
         guarded.required_roles = roles  # read by the test that walks every staff route
         return guarded
+
     return decorator
 
 

@@ -10,16 +10,16 @@ from sqlalchemy import case, delete, update
 from sqlalchemy.dialects import postgresql, sqlite
 
 from .. import audit
-from ..extensions import db
 from ..clock import as_utc, utcnow
+from ..extensions import db
 from .models import SignInThrottle, StaffRole, StaffUser
 
 # Throttled per e-mail address typed AND client address: an outsider's wrong passwords slow down the outsider,
 # not the account's owner signing in from elsewhere (a lock per account let anyone keep it locked for ever).
-FREE_FAILURES = 3                          # wrong passwords in a row from one place before it is slowed
-FIRST_WAIT = dt.timedelta(seconds=30)      # then 30 seconds, 1, 2, 4, 8 minutes... before the next try
+FREE_FAILURES = 3  # wrong passwords in a row from one place before it is slowed
+FIRST_WAIT = dt.timedelta(seconds=30)  # then 30 seconds, 1, 2, 4, 8 minutes... before the next try
 LONGEST_WAIT = dt.timedelta(minutes=15)
-FORGET_AFTER = dt.timedelta(days=1)        # a day without a failure from there starts the count afresh
+FORGET_AFTER = dt.timedelta(days=1)  # a day without a failure from there starts the count afresh
 MIN_PASSWORD_LENGTH = 12
 _hasher = PasswordHasher()
 # Verified when the e-mail has no account, so that a wrong address takes as long as a wrong password.
@@ -69,8 +69,8 @@ def set_password(email: str, password: str) -> StaffUser:
 class SignInResult:
     user: StaffUser | None = None
     wait_until: dt.datetime | None = None  # no try for this e-mail address from this client address before then
-    wait: dt.timedelta | None = None       # how long that is from this try
-    too_soon: bool = False                 # refused without checking the password: the wait had not passed
+    wait: dt.timedelta | None = None  # how long that is from this try
+    too_soon: bool = False  # refused without checking the password: the wait had not passed
 
 
 def wait_after(failures: int) -> dt.timedelta | None:
@@ -114,26 +114,38 @@ def _count_failure(key: str, address: str, user: StaffUser | None, now: dt.datet
     """One more failure from this place, counted in the database itself, so that parallel guesses neither
     collide on the first row nor lose a count; the wait that follows, if any."""
     insert = (postgresql if db.session.get_bind().dialect.name == "postgresql" else sqlite).insert
-    db.session.execute(insert(SignInThrottle).values(email=key, address=address, failures=0, last_failure_at=now)
-                       .on_conflict_do_nothing())
-    db.session.execute(update(SignInThrottle).where(SignInThrottle.email == key, SignInThrottle.address == address)
-                       .values(failures=case((SignInThrottle.last_failure_at < now - FORGET_AFTER, 1),
-                                             else_=SignInThrottle.failures + 1), last_failure_at=now)
-                       .execution_options(synchronize_session=False))
+    db.session.execute(
+        insert(SignInThrottle)
+        .values(email=key, address=address, failures=0, last_failure_at=now)
+        .on_conflict_do_nothing()
+    )
+    db.session.execute(
+        update(SignInThrottle)
+        .where(SignInThrottle.email == key, SignInThrottle.address == address)
+        .values(
+            failures=case((SignInThrottle.last_failure_at < now - FORGET_AFTER, 1), else_=SignInThrottle.failures + 1),
+            last_failure_at=now,
+        )
+        .execution_options(synchronize_session=False)
+    )
     throttle = db.session.get(SignInThrottle, (key, address), populate_existing=True)
     wait = wait_after(throttle.failures)
     throttle.wait_until = now + wait if wait else None
     if user is not None and throttle.failures == FREE_FAILURES + 1:  # once a streak, not at every failure
-        audit.record("staff.sign_in_slowed", user, actor="system", failures=throttle.failures,
-                     seconds=int(wait.total_seconds()))
+        audit.record(
+            "staff.sign_in_slowed", user, actor="system", failures=throttle.failures, seconds=int(wait.total_seconds())
+        )
     return throttle.wait_until
 
 
 def slowed_sign_ins(now: dt.datetime | None = None) -> dict[str, int]:
     """For each e-mail address, how many client addresses are waiting before their next sign-in try."""
     now = now or utcnow()
-    rows = db.session.execute(db.select(SignInThrottle.email, db.func.count()).where(SignInThrottle.wait_until > now)
-                              .group_by(SignInThrottle.email)).all()
+    rows = db.session.execute(
+        db.select(SignInThrottle.email, db.func.count())
+        .where(SignInThrottle.wait_until > now)
+        .group_by(SignInThrottle.email)
+    ).all()
     return dict(rows)
 
 

@@ -20,8 +20,11 @@ AUDIT_PAGE_SIZE = 100
 @bp.get("/listings")
 @admin_required
 def listings():
-    rows = db.session.scalars(db.select(Listing).where(Listing.active.is_(True), Listing.is_demo.is_(False))
-                              .order_by(Listing.listed_since.desc())).all()
+    rows = db.session.scalars(
+        db.select(Listing)
+        .where(Listing.active.is_(True), Listing.is_demo.is_(False))
+        .order_by(Listing.listed_since.desc())
+    ).all()
     return render_template("staff/listings.html", listings=rows)
 
 
@@ -31,12 +34,14 @@ def listing(listing_id: int):
     item = db.get_or_404(Listing, listing_id, description=f"There is no listing #{listing_id}.")
     form = ListingForm(obj=item)
     if form.validate_on_submit():
-        outcome = lifecycle.edit_listing(listing_id, current_user._get_current_object(), form.display_name.data,
-                                         form.display_phone.data)
+        outcome = lifecycle.edit_listing(
+            listing_id, current_user._get_current_object(), form.display_name.data, form.display_phone.data
+        )
         flash(outcome.message, "success" if outcome.done else "info")
         return redirect(url_for("staff.listing", listing_id=listing_id), 303)
-    return render_template("staff/listing.html", listing=item, form=form, unlist_form=UnlistForm(formdata=None)), \
-        (422 if form.errors else 200)
+    return render_template("staff/listing.html", listing=item, form=form, unlist_form=UnlistForm(formdata=None)), (
+        422 if form.errors else 200
+    )
 
 
 @bp.post("/listings/<int:listing_id>/unlist")
@@ -58,8 +63,12 @@ def users():
     status = 200
     if form.validate_on_submit():
         try:
-            user = create_staff(form.email.data, form.password.data, StaffRole(form.role.data),
-                                created_by=current_user._get_current_object())
+            user = create_staff(
+                form.email.data,
+                form.password.data,
+                StaffRole(form.role.data),
+                created_by=current_user._get_current_object(),
+            )
         except AccountError as error:
             db.session.rollback()
             form.email.errors.append(str(error))
@@ -70,8 +79,9 @@ def users():
     elif form.errors:
         status = 422
     accounts = db.session.scalars(db.select(StaffUser).order_by(StaffUser.email)).all()
-    return render_template("staff/users.html", accounts=accounts, form=form, roles=list(StaffRole),
-                           slowed=slowed_sign_ins()), status
+    return render_template(
+        "staff/users.html", accounts=accounts, form=form, roles=list(StaffRole), slowed=slowed_sign_ins()
+    ), status
 
 
 @bp.post("/users/<int:user_id>")
@@ -126,5 +136,10 @@ def audit_log():
     page = request.args.get("page", "1")
     page = int(page) if page.isdecimal() and 0 < int(page) < 100_000 else 1
     entries = db.session.scalars(query.offset((page - 1) * AUDIT_PAGE_SIZE).limit(AUDIT_PAGE_SIZE + 1)).all()
-    return render_template("staff/audit.html", entries=entries[:AUDIT_PAGE_SIZE], filters=filters, page=page,
-                           more=len(entries) > AUDIT_PAGE_SIZE)
+    return render_template(
+        "staff/audit.html",
+        entries=entries[:AUDIT_PAGE_SIZE],
+        filters=filters,
+        page=page,
+        more=len(entries) > AUDIT_PAGE_SIZE,
+    )

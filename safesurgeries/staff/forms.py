@@ -16,17 +16,24 @@ class SignInForm(FlaskForm):
 
 
 class RejectForm(FlaskForm):
-    reason = SelectField("Reason", choices=[(r.value, label) for r, label in REJECTION_LABELS.items()],
-                         validators=[InputRequired("Choose a reason.")])
+    reason = SelectField(
+        "Reason",
+        choices=[(r.value, label) for r, label in REJECTION_LABELS.items()],
+        validators=[InputRequired("Choose a reason.")],
+    )
     note = TextAreaField("Note to the practice (required for 'Other')", validators=[Optional(), Length(max=2000)])
 
 
 class ListingForm(FlaskForm):
     # The same rules for a practice's name and phone as the pledge form's and the toolkit's.
-    display_name = StringField("Name shown to the public (empty: the directory's name)",
-                               validators=[Follows(practice_fields.public_name)])
-    display_phone = StringField("Phone shown to the public (empty: the directory's phone)",
-                                description=practice_fields.PHONE_HINT, validators=[Follows(practice_fields.phone)])
+    display_name = StringField(
+        "Name shown to the public (empty: the directory's name)", validators=[Follows(practice_fields.public_name)]
+    )
+    display_phone = StringField(
+        "Phone shown to the public (empty: the directory's phone)",
+        description=practice_fields.PHONE_HINT,
+        validators=[Follows(practice_fields.phone)],
+    )
 
 
 class UnlistForm(FlaskForm):

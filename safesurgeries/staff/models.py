@@ -7,13 +7,13 @@ from flask_login import UserMixin
 from sqlalchemy import DateTime, Enum, String
 from sqlalchemy.orm import Mapped, mapped_column
 
-from ..extensions import db
 from ..clock import utcnow
+from ..extensions import db
 
 
 class StaffRole(enum.Enum):
     REVIEWER = "reviewer"  # approves and rejects pledges
-    ADMIN = "admin"        # also edits and unlists listings, manages staff, reads the audit log
+    ADMIN = "admin"  # also edits and unlists listings, manages staff, reads the audit log
 
 
 class StaffUser(UserMixin, db.Model):
@@ -23,8 +23,8 @@ class StaffUser(UserMixin, db.Model):
     email: Mapped[str] = mapped_column(String(254), unique=True)
     password_hash: Mapped[str] = mapped_column(String(200))
     role: Mapped[StaffRole] = mapped_column(
-        Enum(StaffRole, name="staff_role", values_callable=lambda e: [m.value for m in e], native_enum=False,
-             length=20))
+        Enum(StaffRole, name="staff_role", values_callable=lambda e: [m.value for m in e], native_enum=False, length=20)
+    )
     active: Mapped[bool] = mapped_column(default=True)
     # Changing it signs the account out everywhere (Flask-Login's session id is id:session_version).
     session_version: Mapped[int] = mapped_column(default=1)

@@ -6,8 +6,8 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, s
 from flask_login import current_user, login_required, login_user, logout_user
 
 from .. import audit
-from ..extensions import db
 from ..clock import utcnow
+from ..extensions import db
 from ..pledges import lifecycle, review
 from ..pledges.models import Pledge, PledgeStatus, RejectionReason
 from .access import reviewer_required
@@ -15,7 +15,6 @@ from .accounts import sign_in
 from .forms import RejectForm, SignInForm
 
 bp = Blueprint("staff", __name__, url_prefix="/staff")
-
 
 
 @bp.route("/login", methods=["GET", "POST"])
@@ -34,9 +33,11 @@ def login():
             return render_template("staff/login.html", form=form, message=wrong), 401
         seconds = max(1, math.ceil(result.wait.total_seconds()))
         wait = f"{seconds} seconds" if seconds < 120 else f"{math.ceil(seconds / 60)} minutes"
-        slowed = ("There have been too many failed sign-ins for this e-mail address from your connection, so to "
-                  "slow down password guessing the next try from here is accepted after "
-                  f"{result.wait_until:%H:%M:%S} UTC (in {wait}). An administrator can clear this sooner.")
+        slowed = (
+            "There have been too many failed sign-ins for this e-mail address from your connection, so to "
+            "slow down password guessing the next try from here is accepted after "
+            f"{result.wait_until:%H:%M:%S} UTC (in {wait}). An administrator can clear this sooner."
+        )
         if result.too_soon:  # the password was not checked: a 429, as for any other limit
             return render_template("staff/login.html", form=form, message=slowed), 429, {"Retry-After": str(seconds)}
         return render_template("staff/login.html", form=form, message=f"{wrong} {slowed}"), 401
@@ -71,17 +72,23 @@ def queue():
         abort(400, description=f"Unknown filter {status_name[:20]!r}; use one of {', '.join(review.QUEUE_FILTERS)}.")
     now = utcnow()
     pledges = review.queue(status_name)
-    return render_template("staff/queue.html", pledges=pledges, status_name=status_name, filters=review.QUEUE_FILTERS,
-                           checks={p.id: review.checks(p) for p in pledges},
-                           waited={p.id: review.waited(p, now) for p in pledges})
+    return render_template(
+        "staff/queue.html",
+        pledges=pledges,
+        status_name=status_name,
+        filters=review.QUEUE_FILTERS,
+        checks={p.id: review.checks(p) for p in pledges},
+        waited={p.id: review.waited(p, now) for p in pledges},
+    )
 
 
 @bp.get("/pledges/<int:pledge_id>")
 @reviewer_required
 def pledge(pledge_id: int):
     pledge = db.get_or_404(Pledge, pledge_id, description=f"There is no pledge #{pledge_id}.")
-    return render_template("staff/pledge.html", pledge=pledge, checks=review.checks(pledge),
-                           reject_form=RejectForm(formdata=None))
+    return render_template(
+        "staff/pledge.html", pledge=pledge, checks=review.checks(pledge), reject_form=RejectForm(formdata=None)
+    )
 
 
 @bp.post("/pledges/<int:pledge_id>/approve")
@@ -112,13 +119,12 @@ def reject(pledge_id: int):
     pledge = db.get_or_404(Pledge, pledge_id, description=f"There is no pledge #{pledge_id}.")
     form = RejectForm()
     if not form.validate():
-        return render_template("staff/pledge.html", pledge=pledge, checks=review.checks(pledge),
-                               reject_form=form), 422
-    decision = lifecycle.reject(pledge_id, current_user._get_current_object(),
-                                 RejectionReason(form.reason.data), form.note.data)
+        return render_template("staff/pledge.html", pledge=pledge, checks=review.checks(pledge), reject_form=form), 422
+    decision = lifecycle.reject(
+        pledge_id, current_user._get_current_object(), RejectionReason(form.reason.data), form.note.data
+    )
     if not decision.done and pledge.status is PledgeStatus.WAITING:
         form.note.errors.append(decision.message)
-        return render_template("staff/pledge.html", pledge=pledge, checks=review.checks(pledge),
-                               reject_form=form), 422
+        return render_template("staff/pledge.html", pledge=pledge, checks=review.checks(pledge), reject_form=form), 422
     flash(decision.message, "success" if decision.done else "error")
     return redirect(url_for("staff.queue"), 303)

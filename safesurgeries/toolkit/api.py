@@ -21,7 +21,8 @@ def create_toolkit():
     # Which nation's rules the toolkit states, and which of its translations no fluent speaker has checked.
     response.headers["Toolkit-Nation"] = details.nation
     response.headers["Toolkit-Unreviewed-Languages"] = ", ".join(
-        lang.code for lang in builder.chosen_languages(details) if not lang.reviewed)
+        lang.code for lang in builder.chosen_languages(details) if not lang.reviewed
+    )
     return response
 
 
@@ -31,8 +32,7 @@ def toolkit_problem(error: ToolkitError):
     missing font or a lost or slow render a 503 (with Retry-After for passing trouble)."""
     headers = {"Retry-After": error.retry_after} if error.retry_after else {}
     if isinstance(error, NorthernIrelandError):
-        return json_problem(error.status, error.summary, headers, nation=nations.NORTHERN_IRELAND,
-                            errors=error.errors)
+        return json_problem(error.status, error.summary, headers, nation=nations.NORTHERN_IRELAND, errors=error.errors)
     if isinstance(error, DetailsError):
         return json_problem(error.status, error.summary, headers, errors=error.errors)
     return json_problem(error.status, str(error), headers)

@@ -71,8 +71,13 @@ def citer(references: list[dict]):
         if missing:
             raise KeyError(f"the toolkit cites {missing}, which are not in this nation's references")
         # Safe to mark up: the keys and numbers come from references.json, checked above.
-        return Markup("".join(f'<a class="citation" href="#ref-{key}">[{numbers[key]}]</a>'  # nosec B704
-                              for key in keys))
+        return Markup(
+            "".join(
+                f'<a class="citation" href="#ref-{key}">[{numbers[key]}]</a>'  # nosec B704
+                for key in keys
+            )
+        )
+
     return cite
 
 
@@ -99,14 +104,23 @@ def qr_svg(url: str) -> Markup:
     setting and an ODS code that details.py has checked is a letter and five digits.
     """
     svg = segno.make_qr(url, error="m").svg_inline(
-        scale=1, omitsize=True, svgclass="certificate-qr-code", lineclass=None,
-        title=f"QR code: a link to this practice's page on the Safe Surgeries registry, {url}")
+        scale=1,
+        omitsize=True,
+        svgclass="certificate-qr-code",
+        lineclass=None,
+        title=f"QR code: a link to this practice's page on the Safe Surgeries registry, {url}",
+    )
     return Markup(svg)  # nosec B704
 
 
-def toolkit_html(details: PracticeDetails, edition: Edition, today: dt.date | None = None,
-                 preview_stylesheet: str | None = None, fit_levels: dict[str, int] | None = None,
-                 measuring: bool = False) -> str:
+def toolkit_html(
+    details: PracticeDetails,
+    edition: Edition,
+    today: dt.date | None = None,
+    preview_stylesheet: str | None = None,
+    fit_levels: dict[str, int] | None = None,
+    measuring: bool = False,
+) -> str:
     """Render the whole toolkit as one HTML document; a preview in the browser links its stylesheet.
 
     fit_levels: how far to shrink each fixed-size item's type (fitting.py); none shrunk by default.
@@ -116,34 +130,42 @@ def toolkit_html(details: PracticeDetails, edition: Edition, today: dt.date | No
     public_url = public_page_url(details, edition)
     references = references_for(details.nation)
     chosen = chosen_languages(details)
-    return environment().get_template("toolkit.html").render(
-        public_url=public_url,
-        certificate_qr=qr_svg(public_url) if public_url else None,
-        practice=details,
-        nation=details.nation,
-        principles=[text for _, text in principles_for(details.nation)],  # what the pledge form signs, too
-        nation_name=nations.name(details.nation),
-        references=references,
-        cite=citer(references),
-        languages=chosen,
-        english=languages.catalogue()[languages.ENGLISH],
-        unreviewed=[lang for lang in chosen if not lang.reviewed],
-        fit_level=lambda item: levels.get(item, 0),
-        measuring=measuring,
-        language_footer=functools.partial(language_footer, nations.name(details.nation), edition),
-        footer=(f"Safe Surgeries toolkit for {nations.name(details.nation)}, edition {edition.edition}. "
-                f"Content last reviewed {month_year(edition.content_reviewed)}."),
-        edition=edition.edition,
-        content_reviewed=month_year(edition.content_reviewed),
-        generated_on=_long_date(today or dt.date.today()),
-        preview_stylesheet=preview_stylesheet,
+    return (
+        environment()
+        .get_template("toolkit.html")
+        .render(
+            public_url=public_url,
+            certificate_qr=qr_svg(public_url) if public_url else None,
+            practice=details,
+            nation=details.nation,
+            principles=[text for _, text in principles_for(details.nation)],  # what the pledge form signs, too
+            nation_name=nations.name(details.nation),
+            references=references,
+            cite=citer(references),
+            languages=chosen,
+            english=languages.catalogue()[languages.ENGLISH],
+            unreviewed=[lang for lang in chosen if not lang.reviewed],
+            fit_level=lambda item: levels.get(item, 0),
+            measuring=measuring,
+            language_footer=functools.partial(language_footer, nations.name(details.nation), edition),
+            footer=(
+                f"Safe Surgeries toolkit for {nations.name(details.nation)}, edition {edition.edition}. "
+                f"Content last reviewed {month_year(edition.content_reviewed)}."
+            ),
+            edition=edition.edition,
+            content_reviewed=month_year(edition.content_reviewed),
+            generated_on=_long_date(today or dt.date.today()),
+            preview_stylesheet=preview_stylesheet,
+        )
     )
 
 
 def language_footer(nation_name: str, edition: Edition, language: languages.Language) -> str:
     """A poster's or card sheet's footer: the review date speaks only for what was reviewed."""
-    footer = (f"Safe Surgeries toolkit for {nation_name}, edition {edition.edition}. "
-              f"English content last reviewed {month_year(edition.content_reviewed)}.")
+    footer = (
+        f"Safe Surgeries toolkit for {nation_name}, edition {edition.edition}. "
+        f"English content last reviewed {month_year(edition.content_reviewed)}."
+    )
     if language.code == languages.ENGLISH:
         return footer
     return f"{footer} {language.name} translation: {language.review_status()}."
@@ -162,8 +184,10 @@ def language_css() -> str:
     so every language's pages name their font. The families come from our translation files,
     which languages.py checks hold only letters, digits and spaces.
     """
-    rules = [f'[lang="{lang.code}"] {{ font-family: "{lang.font_family}", "Noto Sans"; }}'
-             for lang in languages.catalogue().values()]
+    rules = [
+        f'[lang="{lang.code}"] {{ font-family: "{lang.font_family}", "Noto Sans"; }}'
+        for lang in languages.catalogue().values()
+    ]
     return "\n".join(rules)
 
 
@@ -172,8 +196,10 @@ def check_fonts(details: PracticeDetails) -> None:
     missing = languages.missing_fonts(chosen_languages(details))
     if missing:
         names = "; ".join(f"{name} needs the font '{family}'" for name, family in missing.items())
-        raise MissingFontError(f"Cannot print these languages because their fonts are not installed: {names}. "
-                               "Run `safesurgeries doctor` to see how to install them.")
+        raise MissingFontError(
+            f"Cannot print these languages because their fonts are not installed: {names}. "
+            "Run `safesurgeries doctor` to see how to install them."
+        )
 
 
 def build_toolkit(details: PracticeDetails, edition: Edition, today: dt.date | None = None) -> bytes:
@@ -184,8 +210,11 @@ def build_toolkit(details: PracticeDetails, edition: Edition, today: dt.date | N
     check_fonts(details)
     today = today or dt.date.today()
     stylesheets = [toolkit_css(), language_css()]
-    document, _ = fitting.layout_fitted(lambda levels, measuring: renderer.layout(
-        toolkit_html(details, edition, today, fit_levels=levels, measuring=measuring), stylesheets))
+    document, _ = fitting.layout_fitted(
+        lambda levels, measuring: renderer.layout(
+            toolkit_html(details, edition, today, fit_levels=levels, measuring=measuring), stylesheets
+        )
+    )
     return renderer.write(document)
 
 

@@ -34,8 +34,9 @@ def check_public_address() -> None:
 
 @toolkit_cli.command("build")
 @click.argument("details_file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
-@click.option("--out", "out", required=True, type=click.Path(dir_okay=False, path_type=Path),
-              help="Where to write the PDF.")
+@click.option(
+    "--out", "out", required=True, type=click.Path(dir_okay=False, path_type=Path), help="Where to write the PDF."
+)
 @with_appcontext
 def build(details_file: Path, out: Path):
     """Make one toolkit from a JSON file of practice details."""
@@ -99,8 +100,12 @@ def row_details(row: dict) -> dict:
 
 @toolkit_cli.command("batch")
 @click.argument("csv_file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
-@click.option("--out-dir", required=True, type=click.Path(file_okay=False, path_type=Path),
-              help="The folder to write one PDF per row into.")
+@click.option(
+    "--out-dir",
+    required=True,
+    type=click.Path(file_okay=False, path_type=Path),
+    help="The folder to write one PDF per row into.",
+)
 @with_appcontext
 def batch(csv_file: Path, out_dir: Path):
     """Make one toolkit per row of a CSV file whose columns are named as the JSON fields."""
@@ -112,7 +117,8 @@ def batch(csv_file: Path, out_dir: Path):
             if not reader.fieldnames or unknown:
                 raise click.ClickException(
                     f"{csv_file}: the header row must name the details fields ({', '.join(FIELDS)}); "
-                    f"unknown columns: {', '.join(unknown) or 'none found'}.")
+                    f"unknown columns: {', '.join(unknown) or 'none found'}."
+                )
             rows = list(reader)
     except UnicodeDecodeError:
         raise click.ClickException(f"{csv_file} is not UTF-8 text; save it as CSV UTF-8 and try again.") from None
@@ -123,8 +129,9 @@ def batch(csv_file: Path, out_dir: Path):
         raise click.ClickException(f"{csv_file} has {len(rows):,} rows; at most {limit:,} are allowed in one batch.")
 
     written, failures, notes, used_names = 0, [], [], set()
-    with click.progressbar(enumerate(rows, start=2), length=len(rows), label="Making toolkits",
-                           file=sys.stderr) as progress:
+    with click.progressbar(
+        enumerate(rows, start=2), length=len(rows), label="Making toolkits", file=sys.stderr
+    ) as progress:
         for row_number, row in progress:
             try:
                 with toolkit_errors():
@@ -137,8 +144,12 @@ def batch(csv_file: Path, out_dir: Path):
             _write(out_dir / name, pdf)
             written += 1
             unreviewed = _unreviewed(details)
-            notes.append((row_number, f"{name}, {_summary(details)}"
-                                      + (f"; not yet reviewed: {unreviewed}" if unreviewed else "")))
+            notes.append(
+                (
+                    row_number,
+                    f"{name}, {_summary(details)}" + (f"; not yet reviewed: {unreviewed}" if unreviewed else ""),
+                )
+            )
 
     for row_number, note in notes:
         click.echo(f"Row {row_number}: {note}")

@@ -17,8 +17,19 @@ from .errors import DetailsError, NorthernIrelandError
 WEBSITE = re.compile(r"https?://[^\s/$.?#][^\s]*", re.IGNORECASE)
 
 FIELDS = (
-    "practice_name", "ods_code", "address_lines", "postcode", "nation", "phone", "email", "website",
-    "contact_name", "contact_role", "care_of_address_lines", "interpreting_service", "languages",
+    "practice_name",
+    "ods_code",
+    "address_lines",
+    "postcode",
+    "nation",
+    "phone",
+    "email",
+    "website",
+    "contact_name",
+    "contact_role",
+    "care_of_address_lines",
+    "interpreting_service",
+    "languages",
 )
 LIST_FIELDS = ("address_lines", "care_of_address_lines", "languages")
 ENGLISH = "en"
@@ -59,16 +70,20 @@ class PracticeDetails:
 
     def as_dict(self) -> dict:
         """The details as the JSON contract spells them (the inverse of parse_details)."""
-        return {name: list(value) if isinstance(value, tuple) else value
-                for name in FIELDS if (value := getattr(self, name)) not in (None, ())}
+        return {
+            name: list(value) if isinstance(value, tuple) else value
+            for name in FIELDS
+            if (value := getattr(self, name)) not in (None, ())
+        }
 
 
 def _normalised(lines: Iterable[str]) -> tuple[str, ...]:
     return tuple(" ".join(line.split()).casefold() for line in lines)
 
 
-def parse_details(data: Any, known_languages: Iterable[str] = (ENGLISH,), *,
-                  nation_of: Callable[[str], str | None]) -> PracticeDetails:
+def parse_details(
+    data: Any, known_languages: Iterable[str] = (ENGLISH,), *, nation_of: Callable[[str], str | None]
+) -> PracticeDetails:
     """Validate raw details (a JSON-like mapping) and return PracticeDetails, or raise DetailsError.
 
     nation_of gives a postcode's nation (the postcode index's lookup): the toolkit follows the rules of the
@@ -80,7 +95,8 @@ def parse_details(data: Any, known_languages: Iterable[str] = (ENGLISH,), *,
     for name in data:
         if name not in FIELDS:
             errors.setdefault(str(name), []).append(
-                f"'{name}' is not a field we know. The fields are: {', '.join(FIELDS)}.")
+                f"'{name}' is not a field we know. The fields are: {', '.join(FIELDS)}."
+            )
 
     checker = _Checker(data, errors)
     values = {
@@ -109,8 +125,9 @@ def parse_details(data: Any, known_languages: Iterable[str] = (ENGLISH,), *,
 
 def _care_of_lines(lines: list[str]) -> tuple[str, ...]:
     """The address patients may give instead of their own: postcode included, so one line more than an address."""
-    return practice_fields.address_lines(lines, "the care-of address",
-                                         max_lines=practice_fields.ADDRESS_MAX_LINES + 1, required=False)
+    return practice_fields.address_lines(
+        lines, "the care-of address", max_lines=practice_fields.ADDRESS_MAX_LINES + 1, required=False
+    )
 
 
 class _Checker:
@@ -173,17 +190,22 @@ class _Checker:
             return None
         return given
 
-    def reconcile_nation(self, postcode: str, given: str | None,
-                         nation_of: Callable[[str], str | None]) -> str | None:
+    def reconcile_nation(self, postcode: str, given: str | None, nation_of: Callable[[str], str | None]) -> str | None:
         """The postcode's nation; a stated nation must agree with it, and stands alone only for an unknown postcode."""
         found = nation_of(postcode)
         if found and given and found != given:
-            self.fail("nation", f"The postcode {postcode} is in {nations.name(found)}, not {nations.name(given)}. "
-                                "Each nation has its own rules: check the postcode, or leave the nation out.")
+            self.fail(
+                "nation",
+                f"The postcode {postcode} is in {nations.name(found)}, not {nations.name(given)}. "
+                "Each nation has its own rules: check the postcode, or leave the nation out.",
+            )
             return None
         if found is None and given is None:
-            self.fail("postcode", f"We cannot tell which nation {postcode} is in: it is not in the ONS Postcode "
-                                  "Directory. Check the postcode, or say which nation the practice is in.")
+            self.fail(
+                "postcode",
+                f"We cannot tell which nation {postcode} is in: it is not in the ONS Postcode "
+                "Directory. Check the postcode, or say which nation the practice is in.",
+            )
         return found or given
 
     def email(self) -> str | None:
@@ -210,15 +232,14 @@ class _Checker:
         if raw is None:
             return (ENGLISH,)
         if not isinstance(raw, list) or not all(isinstance(code, str) for code in raw):
-            self.fail("languages", "Give the languages as a list of language codes, like [\"ar\", \"bn\"].")
+            self.fail("languages", 'Give the languages as a list of language codes, like ["ar", "bn"].')
             return (ENGLISH,)
         canonical = {code.lower(): code for code in known}  # BCP 47 tags are case-insensitive
         chosen = [ENGLISH]
         for given in (item.strip() for item in raw):
             code = canonical.get(given.lower())
             if code is None:
-                self.fail("languages", f"'{given}' is not a language we offer; "
-                                       "see /api/v1/languages for the codes.")
+                self.fail("languages", f"'{given}' is not a language we offer; see /api/v1/languages for the codes.")
             elif code not in chosen:
                 chosen.append(code)
         return tuple(chosen)

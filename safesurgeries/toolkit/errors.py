@@ -10,8 +10,10 @@ from .. import nations
 RETRY_AFTER_SECONDS = "10"
 
 # What a practice in Northern Ireland is told instead of a toolkit.
-NORTHERN_IRELAND_MESSAGE = ("There is no toolkit for practices in Northern Ireland, because the rules there differ "
-                            "from England's, Scotland's and Wales's. " + nations.NORTHERN_IRELAND_RULES)
+NORTHERN_IRELAND_MESSAGE = (
+    "There is no toolkit for practices in Northern Ireland, because the rules there differ "
+    "from England's, Scotland's and Wales's. " + nations.NORTHERN_IRELAND_RULES
+)
 
 
 class ToolkitError(Exception):

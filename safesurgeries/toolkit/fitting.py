@@ -40,6 +40,7 @@ def _walk(box) -> Iterator:
 
 def _fit_roots(page_box) -> Iterator[tuple[str, object]]:
     """(item, box) for the outermost box of each data-fit element on a page."""
+
     def visit(box, parent_element):
         element = getattr(box, "element", None)
         if element is not None and element is not parent_element and element.get("data-fit"):
@@ -47,22 +48,33 @@ def _fit_roots(page_box) -> Iterator[tuple[str, object]]:
             return
         for child in getattr(box, "children", ()):
             yield from visit(child, element)
+
     yield from visit(page_box, None)
 
 
 def _content_bottom(root) -> float:
     """The lowest edge of the blocks and lines inside root. A last paragraph's bottom margin is not content, and
     glyphs may reach below their line (Nastaliq's do): each item keeps a bottom padding for that ink."""
-    return max((box.border_box_y() + box.border_height() for box in _walk(root)
-                if box is not root and not isinstance(box, InlineLevelBox)), default=root.content_box_y())
+    return max(
+        (
+            box.border_box_y() + box.border_height()
+            for box in _walk(root)
+            if box is not root and not isinstance(box, InlineLevelBox)
+        ),
+        default=root.content_box_y(),
+    )
 
 
 def _lost_elements(roots) -> bool:
     """Did any element of the item get no box at all? WeasyPrint drops the flex items that do not fit a fixed-height
     box on its page, rather than carrying them over, so missing content is looked for, not only low content."""
     laid_out = {id(box.element) for root in roots for box in _walk(root) if getattr(box, "element", None) is not None}
-    pictures = {id(element) for element in roots[0].element.iter() if str(element.tag).endswith("svg")
-                for element in element.iter()}  # an inline SVG is one image: its paths have no boxes
+    pictures = {
+        id(element)
+        for element in roots[0].element.iter()
+        if str(element.tag).endswith("svg")
+        for element in element.iter()
+    }  # an inline SVG is one image: its paths have no boxes
     return any(id(element) not in laid_out and id(element) not in pictures for element in roots[0].element.iter())
 
 
@@ -83,8 +95,9 @@ def overflow_ratios(document: Document) -> dict[str, float]:
     return ratios
 
 
-def levels_for(ratios: dict[str, float], levels: dict[str, int],
-               before: dict[str, tuple[int, float]] | None = None) -> dict[str, int]:
+def levels_for(
+    ratios: dict[str, float], levels: dict[str, int], before: dict[str, tuple[int, float]] | None = None
+) -> dict[str, int]:
     """The next levels. The first guess takes reflowed text's height to go with the square of the type size (lines
     get both shorter and fuller), which errs towards larger type; once an item has been measured at two levels,
     the next guess follows the rate its own overflow fell at between them (the secant), which nearly always lands."""
@@ -102,14 +115,17 @@ def levels_for(ratios: dict[str, float], levels: dict[str, int],
 
 
 def layout_fitted(lay_out: Callable[[dict[str, int], bool], Document]) -> tuple[Document, dict[str, int]]:
-    """lay_out(levels, measuring) -> a layout. Measure the fixed-size items, then lay out the toolkit so that all fit."""
+    """lay_out(levels, measuring) -> a layout. Measure the fixed-size items, then lay out the toolkit so that
+    all fit."""
     levels: dict[str, int] = {}
     before: dict[str, tuple[int, float]] = {}
     for _ in range(MEASURES):
         if not (ratios := overflow_ratios(lay_out(levels, True))):
             break
-        levels, before = levels_for(ratios, levels, before), {**before, **{
-            item: (levels.get(item, 0), ratio) for item, ratio in ratios.items()}}
+        levels, before = (
+            levels_for(ratios, levels, before),
+            {**before, **{item: (levels.get(item, 0), ratio) for item, ratio in ratios.items()}},
+        )
     while True:  # the real layout is checked whatever the measures said, and shrunk further if it must be
         document = lay_out(levels, False)
         ratios = overflow_ratios(document)

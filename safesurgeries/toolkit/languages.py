@@ -11,11 +11,24 @@ from types import MappingProxyType
 
 from ..paths import TRANSLATIONS
 
-STRING_KEYS = frozenset({
-    "poster_heading", "poster_register", "poster_no_proof", "poster_interpreter",
-    "card_heading", "card_no_proof", "card_interpreter", "card_request", "phone_label", "address_label",
-    "nation_england", "nation_scotland", "nation_wales", "machine_translation",
-})
+STRING_KEYS = frozenset(
+    {
+        "poster_heading",
+        "poster_register",
+        "poster_no_proof",
+        "poster_interpreter",
+        "card_heading",
+        "card_no_proof",
+        "card_interpreter",
+        "card_request",
+        "phone_label",
+        "address_label",
+        "nation_england",
+        "nation_scotland",
+        "nation_wales",
+        "machine_translation",
+    }
+)
 ENGLISH = "en"
 REVIEW_DATE = re.compile(r"[0-9]{4}-[0-9]{2}")
 FONT_FAMILY = re.compile(r"[A-Za-z0-9 ]{1,60}")  # it goes into the toolkit's stylesheet
@@ -47,9 +60,15 @@ class Language:
 
     def public(self) -> dict:
         """The fields the languages API publishes."""
-        return {"code": self.code, "name": self.name, "native_name": self.native_name,
-                "script": self.script, "direction": self.direction, "reviewed": self.reviewed,
-                "review": self.review_status()}
+        return {
+            "code": self.code,
+            "name": self.name,
+            "native_name": self.native_name,
+            "script": self.script,
+            "direction": self.direction,
+            "reviewed": self.reviewed,
+            "review": self.review_status(),
+        }
 
 
 class TranslationFileError(ValueError):
@@ -64,9 +83,16 @@ def _load(path: Path) -> Language:
         if review["status"] not in ("reviewed", "machine"):
             raise ValueError("review status must be 'reviewed' or 'machine'")
         language = Language(
-            code=data["code"], name=data["name"], native_name=data["native_name"], script=data["script"],
-            direction=data["direction"], font_family=data["font_family"], strings=MappingProxyType(dict(strings)),
-            reviewed_by=str(review["by"]) if reviewed else None, reviewed_on=str(review["on"]) if reviewed else None)
+            code=data["code"],
+            name=data["name"],
+            native_name=data["native_name"],
+            script=data["script"],
+            direction=data["direction"],
+            font_family=data["font_family"],
+            strings=MappingProxyType(dict(strings)),
+            reviewed_by=str(review["by"]) if reviewed else None,
+            reviewed_on=str(review["on"]) if reviewed else None,
+        )
     except (ValueError, KeyError, TypeError) as error:
         raise TranslationFileError(f"{path.name}: not a valid translation file ({error!r})") from error
     if language.reviewed and not (language.reviewed_by.strip() and REVIEW_DATE.fullmatch(language.reviewed_on)):
@@ -86,8 +112,9 @@ def _load(path: Path) -> Language:
 @functools.cache
 def catalogue(directory: Path = TRANSLATIONS) -> MappingProxyType:
     """Every offered language by code, English first, then by English name."""
-    languages = sorted((_load(path) for path in directory.glob("*.json")),
-                       key=lambda lang: (lang.code != "en", lang.name))
+    languages = sorted(
+        (_load(path) for path in directory.glob("*.json")), key=lambda lang: (lang.code != "en", lang.name)
+    )
     return MappingProxyType({language.code: language for language in languages})
 
 
@@ -98,8 +125,12 @@ def font_files() -> MappingProxyType:
     if fc_list is None:
         return MappingProxyType({})
     # fc-list found on PATH, fixed arguments, no shell: no input of anyone's reaches the command.
-    output = subprocess.run([fc_list, ":", "file", "family"], capture_output=True, text=True,  # nosec B603
-                            check=True).stdout
+    output = subprocess.run(
+        [fc_list, ":", "file", "family"],
+        capture_output=True,
+        text=True,  # nosec B603
+        check=True,
+    ).stdout
     files: dict[str, frozenset[str]] = {}
     for line in output.splitlines():  # a font collection (.ttc) has a line for each of its faces
         path, _, names = line.partition(": ")

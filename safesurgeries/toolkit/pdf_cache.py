@@ -41,9 +41,11 @@ def _templates_fingerprint() -> str:
 def _fonts_fingerprint() -> str:
     """The font files of every family the toolkit names (path, size and time: they are large)."""
     families = {"Noto Sans", *(lang.font_family for lang in languages.catalogue().values())}
-    files = [f"{path}:{stat.st_size}:{stat.st_mtime_ns}"
-             for path, names in sorted(languages.font_files().items())
-             if families & names and (stat := _stat(path)) is not None]
+    files = [
+        f"{path}:{stat.st_size}:{stat.st_mtime_ns}"
+        for path, names in sorted(languages.font_files().items())
+        if families & names and (stat := _stat(path)) is not None
+    ]
     return hashlib.sha256("\n".join(files).encode()).hexdigest()
 
 
@@ -134,8 +136,9 @@ class PdfCache:
             os.replace(partial, self._path(key))
             partial = None
         except OSError as error:
-            log.warning("Could not store a toolkit in the PDF cache at %s (%s); served it without caching.",
-                        self.folder, error)
+            log.warning(
+                "Could not store a toolkit in the PDF cache at %s (%s); served it without caching.", self.folder, error
+            )
             return False
         finally:
             if partial is not None:
@@ -146,9 +149,11 @@ class PdfCache:
     def _evict(self) -> None:
         """Remove the least recently used PDFs while the folder holds more than max_bytes."""
         try:
-            entries = [(entry.stat().st_mtime, entry.stat().st_size, entry.path)
-                       for entry in os.scandir(self.folder) if entry.name.endswith(".pdf")
-                       and not entry.name.startswith(".partial-")]
+            entries = [
+                (entry.stat().st_mtime, entry.stat().st_size, entry.path)
+                for entry in os.scandir(self.folder)
+                if entry.name.endswith(".pdf") and not entry.name.startswith(".partial-")
+            ]
         except OSError:
             return
         total = sum(size for _, size, _ in entries)

@@ -23,8 +23,15 @@ from .errors import RenderTimedOut, RenderWorkerLost
 
 log = logging.getLogger(__name__)
 
-SAMPLE = PracticeDetails(practice_name="Warm-up Surgery", ods_code="A00000", address_lines=("1 Warm-up Street",),
-                         postcode="SE1 7PB", nation="england", phone="020 7946 0000", languages=("en", "ar", "bn", "zh-Hans"))
+SAMPLE = PracticeDetails(
+    practice_name="Warm-up Surgery",
+    ods_code="A00000",
+    address_lines=("1 Warm-up Street",),
+    postcode="SE1 7PB",
+    nation="england",
+    phone="020 7946 0000",
+    languages=("en", "ar", "bn", "zh-Hans"),
+)
 
 
 def warm_up(edition: Edition) -> None:
@@ -65,8 +72,9 @@ class RenderWorker:
         # spawn, not fork: the web process may have threads (a fork would copy their held locks).
         context = multiprocessing.get_context("spawn")
         self._connection, child_end = context.Pipe()
-        self._process = context.Process(target=_serve, args=(child_end, self.edition, self.warm),
-                                        name="toolkit-render", daemon=True)
+        self._process = context.Process(
+            target=_serve, args=(child_end, self.edition, self.warm), name="toolkit-render", daemon=True
+        )
         self._process.start()
         child_end.close()
         self._ready = False
@@ -83,14 +91,17 @@ class RenderWorker:
     def _lost(self) -> RenderWorkerLost:
         self._replace()
         log.error("The render process stopped during a render; a new one has been started.")
-        return RenderWorkerLost("The PDF could not be made because the process making it stopped. "
-                                "Please try again in a moment.")
+        return RenderWorkerLost(
+            "The PDF could not be made because the process making it stopped. Please try again in a moment."
+        )
 
     def _timed_out(self) -> RenderTimedOut:
         self._replace()
         log.error("A render took longer than %s s; its process was stopped and a new one started.", self.timeout)
-        return RenderTimedOut(f"Making the PDF took longer than {self.timeout:g} seconds, so it was stopped. "
-                              "Please try again in a moment.")
+        return RenderTimedOut(
+            f"Making the PDF took longer than {self.timeout:g} seconds, so it was stopped. "
+            "Please try again in a moment."
+        )
 
     def _wait_until_ready(self, timeout: float | None) -> None:
         """Wait for the child's "ready" after its warm-up (no limit at start-up, off the request path)."""
@@ -110,11 +121,13 @@ class RenderWorker:
             self._wait_until_ready(timeout=None)
 
     def render(self, details: PracticeDetails, today: dt.date) -> bytes:
-        """The toolkit's PDF, made in the child. Raises RenderWorkerLost or RenderTimedOut, or the render's own error."""
+        """The toolkit's PDF, made in the child. Raises RenderWorkerLost or RenderTimedOut, or the render's own
+        error."""
         with self._lock:
             if not self._process.is_alive():  # died while idle: start again quietly
-                log.warning("The render process had stopped (exit code %s); starting a new one.",
-                            self._process.exitcode)
+                log.warning(
+                    "The render process had stopped (exit code %s); starting a new one.", self._process.exitcode
+                )
                 self._replace()
             self._wait_until_ready(timeout=self.timeout)  # a new process's warm-up counts towards the limit
             try:

@@ -36,8 +36,9 @@ class AssetFetcher(URLFetcher):
 
 
 def _content_type(name: str) -> str:
-    return {"css": "text/css", "svg": "image/svg+xml", "png": "image/png"}.get(name.rsplit(".", 1)[-1],
-                                                                            "application/octet-stream")
+    return {"css": "text/css", "svg": "image/svg+xml", "png": "image/png"}.get(
+        name.rsplit(".", 1)[-1], "application/octet-stream"
+    )
 
 
 @functools.cache
@@ -69,8 +70,11 @@ PDF_VARIANT = "pdf/ua-1"
 def layout(html: str, stylesheets: list[str]) -> Document:
     """Lay out the HTML into pages (not yet written), with the process's shared fonts, stylesheets and images."""
     return HTML(string=html, base_url=ASSETS_URL, url_fetcher=fetcher()).render(
-        stylesheets=[stylesheet(css) for css in stylesheets], font_config=font_config(), pdf_variant=PDF_VARIANT,
-        cache=image_cache())
+        stylesheets=[stylesheet(css) for css in stylesheets],
+        font_config=font_config(),
+        pdf_variant=PDF_VARIANT,
+        cache=image_cache(),
+    )
 
 
 def write(document: Document) -> bytes:

@@ -51,15 +51,19 @@ def current_edition() -> Edition:
 
 def init_rendering(app: Flask) -> None:
     """The app's PDF cache, and its render process or warm-up, as the settings ask."""
-    state = {"cache": PdfCache(app.config["PDF_CACHE_DIR"], app.config["PDF_CACHE_MAX_MB"] * 1024 * 1024),
-             "worker": None}
+    state = {
+        "cache": PdfCache(app.config["PDF_CACHE_DIR"], app.config["PDF_CACHE_MAX_MB"] * 1024 * 1024),
+        "worker": None,
+    }
     if app.config["RENDER_PROCESS"]:
-        state["worker"] = RenderWorker(edition_for(app), warm=app.config["RENDER_WARM_UP"],
-                                       timeout=app.config["RENDER_TIMEOUT"])
+        state["worker"] = RenderWorker(
+            edition_for(app), warm=app.config["RENDER_WARM_UP"], timeout=app.config["RENDER_TIMEOUT"]
+        )
     elif app.config["RENDER_WARM_UP"]:
         # Off the request path: a request that comes first waits for this one render at most.
-        state["warm_up"] = threading.Thread(target=_warm_up_here, args=(edition_for(app),),
-                                            name="toolkit-warm-up", daemon=True)
+        state["warm_up"] = threading.Thread(
+            target=_warm_up_here, args=(edition_for(app),), name="toolkit-warm-up", daemon=True
+        )
         state["warm_up"].start()
     app.extensions["toolkit_rendering"] = state
 
@@ -110,5 +114,6 @@ def build_for_app(details: PracticeDetails, today: dt.date | None = None) -> byt
 
 def pdf_response(pdf: bytes, filename: str) -> Response:
     """A toolkit PDF as a download, for the HTML pages and the API alike."""
-    return Response(pdf, mimetype="application/pdf",
-                    headers={"Content-Disposition": f'attachment; filename="{filename}"'})
+    return Response(
+        pdf, mimetype="application/pdf", headers={"Content-Disposition": f'attachment; filename="{filename}"'}
+    )

@@ -157,8 +157,9 @@ def _regroup_list_item(pdf: pikepdf.Pdf, item: pikepdf.Dictionary, kids: list) -
         if isinstance(kid, pikepdf.Dictionary) and "/S" in kid:
             kid.P = body
     body.K = pikepdf.Array(before + _kids(body) + after)
-    item.K = pikepdf.Array([kid for kid in kids if isinstance(kid, pikepdf.Dictionary) and kid.get("/S") == "/Lbl"]
-                           + [body])
+    item.K = pikepdf.Array(
+        [kid for kid in kids if isinstance(kid, pikepdf.Dictionary) and kid.get("/S") == "/Lbl"] + [body]
+    )
     return _kids(item)
 
 
@@ -256,8 +257,11 @@ def complete(document: Document, pdf_bytes: bytes) -> bytes:
                         mapping[mcid] = None
                 unmatched += len(openers) - len(done)
         if unmatched:
-            log.warning("Tagging: %d marked-content sequences could not be placed or rewritten; they keep the tags "
-                        "WeasyPrint gave them", unmatched)
+            log.warning(
+                "Tagging: %d marked-content sequences could not be placed or rewritten; they keep the tags "
+                "WeasyPrint gave them",
+                unmatched,
+            )
         _set_languages(order, parents, element_langs, catalog_lang)
         _add_id_tree(pdf, order)
         output = io.BytesIO()

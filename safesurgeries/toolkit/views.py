@@ -13,8 +13,9 @@ bp = Blueprint("toolkit", __name__, url_prefix="/toolkit")
 
 
 def _form_page(form: ToolkitForm, status: int = 200, find: str = "", found=()):
-    return render_template("toolkit/form.html", form=form, languages=languages.catalogue(),
-                           find=find, found=found), status
+    return render_template(
+        "toolkit/form.html", form=form, languages=languages.catalogue(), find=find, found=found
+    ), status
 
 
 def _posted_form() -> ToolkitForm:
@@ -39,11 +40,18 @@ def change():
 
 def _preview_page(form: ToolkitForm, problem: str | None = None):
     """The preview; with a problem (the PDF was not made), that message first, and every detail still there."""
-    toolkit_html = builder.toolkit_html(form.details, current_edition(),
-                                        preview_stylesheet=url_for("toolkit.toolkit_stylesheet", _external=True))
-    return render_template("toolkit/preview.html", form=form, details=form.details, toolkit_html=toolkit_html,
-                           problem=problem, nation_name=nations.name(form.details.nation),
-                           unreviewed=[lang for lang in builder.chosen_languages(form.details) if not lang.reviewed])
+    toolkit_html = builder.toolkit_html(
+        form.details, current_edition(), preview_stylesheet=url_for("toolkit.toolkit_stylesheet", _external=True)
+    )
+    return render_template(
+        "toolkit/preview.html",
+        form=form,
+        details=form.details,
+        toolkit_html=toolkit_html,
+        problem=problem,
+        nation_name=nations.name(form.details.nation),
+        unreviewed=[lang for lang in builder.chosen_languages(form.details) if not lang.reviewed],
+    )
 
 
 @bp.post("/preview")
