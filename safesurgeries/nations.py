@@ -50,20 +50,3 @@ def from_grouping(code: str | None) -> str | None:
     """Wales for the NHS practice list's W00; None for any other grouping (an English region says less than the
     postcode does about a practice near the border)."""
     return WALES if (code or "").strip().upper() == WALES_GROUPING else None
-
-
-def of_postcode(postcode: str | None, index=None) -> str | None:
-    """The nation of a postcode from the postcode index (the app's, unless one is given), falling back to its
-    district's for a postcode too new for the index; None when unknown, cross-border or the index is not built."""
-    # Imported here: the postcodes package imports this module.
-    from .postcodes import IndexMissing, NotAPostcode, parse_postcode, postcode_index
-
-    try:
-        kind, name = parse_postcode(postcode or "")
-        index = index or postcode_index()
-        location = index.lookup(name)
-        if location is None and kind == "postcode":
-            location = index.lookup(name.split()[0])
-    except (IndexMissing, NotAPostcode):
-        return None
-    return location.nation if location is not None else None

@@ -1,6 +1,7 @@
 """Where a practice can pledge: the nation whose principles it signs, and Northern Ireland's refusal."""
 
 from .. import nations
+from ..postcodes import nation_of
 from ..practices.directory import find_practice
 
 
@@ -17,7 +18,7 @@ def pledge_nation(ods_code: str | None, postcode: str) -> str | None:
     """The nation whose principles a pledge follows: the directory practice's, else the postcode's (None if
     neither says). NotPledgeableHere for Northern Ireland."""
     practice = find_practice(ods_code) if ods_code else None
-    nation = (practice.nation if practice else None) or nations.of_postcode(postcode)
+    nation = (practice.nation if practice else None) or nation_of(postcode)
     if nation == nations.NORTHERN_IRELAND:
         raise NotPledgeableHere(NORTHERN_IRELAND_REFUSAL)
     return nation

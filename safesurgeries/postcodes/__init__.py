@@ -6,7 +6,7 @@ from .api import api_bp
 from .cli import postcodes_cli
 from .grammar import NotAPostcode, normalise_postcode, parse_postcode
 from .index import IndexMissing, Location, PostcodeIndex, build_index
-from .service import postcode_index
+from .service import nation_of, postcode_index
 
 __all__ = [
     "IndexMissing",
@@ -16,6 +16,7 @@ __all__ = [
     "api_bp",
     "build_index",
     "init_app",
+    "nation_of",
     "normalise_postcode",
     "parse_postcode",
     "postcode_index",

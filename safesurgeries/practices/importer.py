@@ -7,7 +7,7 @@ from pathlib import Path
 
 from .. import nations
 from ..extensions import db
-from ..postcodes import NotAPostcode, PostcodeIndex, normalise_postcode
+from ..postcodes import NotAPostcode, PostcodeIndex, nation_of, normalise_postcode
 from .codes import GP_PRACTICE_SETTING
 from .models import Practice, PracticeStatus
 
@@ -132,9 +132,7 @@ def import_epraccur(path: Path, postcodes: PostcodeIndex) -> ImportReport:
         if values["latitude"] is None:
             report.without_coordinates += 1
         # The grouping first: W00 is Wales even where a postcode's district crosses the border.
-        values["nation"] = nations.from_grouping(values["region_code"]) or nations.of_postcode(
-            values["postcode"], postcodes
-        )
+        values["nation"] = nations.from_grouping(values["region_code"]) or nation_of(values["postcode"], postcodes)
         if values["status"] is PracticeStatus.ACTIVE and values["prescribing_setting"] == GP_PRACTICE_SETTING:
             report.open_by_nation[values["nation"]] = report.open_by_nation.get(values["nation"], 0) + 1
     existing = {practice.ods_code: practice for practice in db.session.scalars(db.select(Practice))}

@@ -11,9 +11,8 @@ import threading
 
 from flask import Flask, Response, current_app
 
-from .. import nations
 from ..postcodes import IndexMissing
-from ..postcodes.service import postcode_index
+from ..postcodes.service import nation_of, postcode_index
 from . import languages, pdf_cache, render_workers
 from .builder import Edition, build_toolkit
 from .details import PracticeDetails, parse_details
@@ -27,13 +26,13 @@ _in_process_render = threading.Lock()
 
 
 def nation_of_postcode(postcode: str) -> str | None:
-    """The nation a postcode is in (nations.of_postcode); a missing index is an error here, not an unknown nation,
+    """The nation a postcode is in (postcodes.nation_of); a missing index is an error here, not an unknown nation,
     since the toolkit cannot state anyone's rules without it."""
     try:
         index = postcode_index()
     except IndexMissing as error:
         raise PostcodeIndexUnavailable(str(error)) from None
-    return nations.of_postcode(postcode, index)
+    return nation_of(postcode, index)
 
 
 def parse_for_app(data) -> PracticeDetails:

@@ -31,7 +31,7 @@ def upgrade():
 
 def _fill():
     from safesurgeries import nations
-    from safesurgeries.postcodes import IndexMissing, postcode_index
+    from safesurgeries.postcodes import IndexMissing, nation_of, postcode_index
 
     try:
         index = postcode_index()
@@ -48,7 +48,7 @@ def _fill():
     )
 
     def placed(postcode):
-        return nations.of_postcode(postcode, index) if index is not None else None
+        return nation_of(postcode, index) if index is not None else None
 
     practice_nations = {
         row.id: nations.from_grouping(row.region_code) or placed(row.postcode)
