@@ -19,6 +19,15 @@ from .. import nations
 from .regions import REGION_NAMES
 from .search import MAX_LIMIT, MAX_RADIUS_KM
 
+# A body the API turns into a toolkit: the document's example, and the fuzzer's known-good case.
+TOOLKIT_EXAMPLE = {
+    "practice_name": "Riverside Medical Centre",
+    "address_lines": ["12 Quay Street", "Deptford", "London"],
+    "postcode": "SE8 4RU",
+    "phone": "020 7946 0123",
+    "languages": ["ar", "pl"],
+}
+
 
 def _ref(name: str) -> dict:
     return {"$ref": f"#/components/schemas/{name}"}
@@ -564,7 +573,12 @@ def openapi_document() -> dict:
                     "summary": "A personalised toolkit PDF from a practice's details.",
                     "requestBody": {
                         "required": True,
-                        "content": {"application/json": {"schema": _ref("PracticeDetails")}},
+                        "content": {
+                            "application/json": {
+                                "schema": _ref("PracticeDetails"),
+                                "example": TOOLKIT_EXAMPLE,
+                            }
+                        },
                     },
                     "responses": {
                         "200": {
