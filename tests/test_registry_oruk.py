@@ -7,6 +7,7 @@ from pathlib import Path
 
 import jsonschema
 import pytest
+from pledging import import_sample
 from registry_helpers import LEEDS, LONDON, MANCHESTER, add_listing
 
 from safesurgeries.pledges.models import PledgeStatus
@@ -100,3 +101,17 @@ def test_a_page_past_the_end_is_empty_and_a_bad_page_is_400(listed, client):
         answer = client.get(f"/api/v1/oruk/service_at_locations?{query}")
         assert answer.status_code == 400, query
         assert answer.get_json()["parameter"] == query.split("=")[0]
+
+
+def test_the_demo_listings_are_valid_records_and_the_feed_says_they_are_demo(app, client, runner):
+    import_sample(runner)
+    assert runner.invoke(args=["demo", "load", "--count", "30"]).exit_code == 0
+    page = client.get("/api/v1/oruk/services?per_page=1000").get_json()
+    assert page["demo"] is True and page["total_items"] == 30
+    for summary in page["contents"]:
+        validator("service_list").validate(summary)
+        validator("service").validate(client.get(f"/api/v1/oruk/services/{summary['id']}").get_json())
+    places = client.get("/api/v1/oruk/service_at_locations?per_page=1000").get_json()
+    assert places["demo"] is True and len(places["contents"]) == 30
+    for record in places["contents"]:
+        validator("service_at_location_list").validate(record)
