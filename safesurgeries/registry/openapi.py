@@ -18,6 +18,7 @@ import functools
 from .. import nations
 from .regions import REGION_NAMES
 from .search import MAX_LIMIT, MAX_RADIUS_KM
+from .snapshot import PUBLIC_FIELDS
 
 # A body the API turns into a toolkit: the document's example, and the fuzzer's known-good case.
 TOOLKIT_EXAMPLE = {
@@ -209,20 +210,7 @@ SCHEMAS = {
     },
     "Surgery": {
         "type": "object",
-        "required": [
-            "ods_code",
-            "name",
-            "address_lines",
-            "postcode",
-            "latitude",
-            "longitude",
-            "phone",
-            "region",
-            "region_name",
-            "nation",
-            "listed_since",
-            "last_confirmed",
-        ],
+        "required": list(PUBLIC_FIELDS),
         "properties": {
             "ods_code": {"type": "string"},
             "name": {"type": "string"},
