@@ -67,7 +67,9 @@ def test_every_listed_surgery_appears_once_as_a_valid_service_at_its_location(li
     for summary in services:
         full = client.get(f"/api/v1/oruk/services/{summary['id']}").get_json()
         validator("service").validate(full)
-        assert "No proof of address, ID or immigration status is needed" in full["description"]
+        assert "pledged not to refuse anyone registration for lack of proof of address" in full["description"]
+        assert "visa or proof of immigration status" in full["description"]
+        assert full["fees"] == "Free: anyone in England can see a GP free of charge."
         assert "England" in full["description"]  # the nation whose rules apply
         [at] = full["service_at_locations"]
         assert at["location"]["addresses"][0]["postal_code"] in ("SE1 7PB", "M1 1AE")

@@ -29,11 +29,21 @@ def _id(kind: str, ods_code: str) -> str:
     return str(uuid.uuid5(NAMESPACE, f"{kind}/{ods_code}"))
 
 
+# What the fees field may say, per nation, only as far as ../shared/FACTS.md supports it: GP care is free to
+# anyone in England; in Wales an overseas visitor's free primary care is set by a Welsh Health Circular; for
+# Scotland the fact is marked (check), so nothing is said.
+FEES = {
+    nations.ENGLAND: "Free: anyone in England can see a GP free of charge.",
+    nations.WALES: "Whether GP care is free for an overseas visitor is set by Welsh Health Circular WHC/2025/025.",
+}
+
+
 def _description(item: dict) -> str:
+    """What the practice pledged (every nation's principles say it), and whose rules apply: nothing stronger."""
     where = f" It follows the GP registration rules of {nations.name(item['nation'])}." if item["nation"] else ""
     return (
-        f"{item['name']} is a Safe Surgery: anyone living in its area can register with it as a patient. "
-        "No proof of address, ID or immigration status is needed to register." + where
+        f"{item['name']} is a Safe Surgery: it has pledged not to refuse anyone registration for lack of proof "
+        "of address, not to insist on ID, and never to ask to see a visa or proof of immigration status." + where
     )
 
 
@@ -62,9 +72,10 @@ def _service(item: dict, full: bool) -> dict:
         "name": f"GP registration at {item['name']}",
         "description": _description(item),
         "status": "active",
-        "fees": "Free",
         "organization": _organization(item, full),
     }
+    if fees := FEES.get(item["nation"]):
+        service["fees"] = fees
     if full:
         service["service_at_locations"] = [_service_at_location(item, full=True, with_service=False)]
     return service
