@@ -41,7 +41,21 @@ def register_extensions(app: Flask) -> None:
 
 
 def register_blueprints(app: Flask) -> None:
-    from . import audit, backup, demo, mail, main, pledges, postcodes, practices, registry, security, staff, toolkit  # noqa: F401 (audit: models)
+    from . import (
+        audit,  # noqa: F401 (its models must be imported before the tables are made)
+        backup,
+        demo,
+        i18n,
+        mail,
+        main,
+        pledges,
+        postcodes,
+        practices,
+        registry,
+        security,
+        staff,
+        toolkit,
+    )
     from .doctor import doctor_command
 
     app.register_blueprint(main.bp)
@@ -56,6 +70,7 @@ def register_blueprints(app: Flask) -> None:
     # The JSON API takes no cookies, so it needs no CSRF token (and cannot be forged from a form).
     for api_bp in (toolkit.api_bp, practices.api_bp, postcodes.api_bp, registry.api_bp):
         csrf.exempt(api_bp)
+    i18n.init_app(app)
     toolkit.init_app(app)
     practices.init_app(app)
     postcodes.init_app(app)
