@@ -7,6 +7,7 @@ from pathlib import Path
 # safesurgeries, so the same import finds them in a source checkout and an installed wheel.
 TOOLKIT_TEMPLATES = Path(str(files("safesurgeries.toolkit_templates")))
 REGISTRY_DATA = Path(str(files("safesurgeries.registry_data")))
-TRANSLATIONS = TOOLKIT_TEMPLATES / "translations"
 TOOLKIT_ASSETS = TOOLKIT_TEMPLATES / "assets"
 MIGRATIONS = Path(__file__).parent / "migrations"
+# The gettext catalogs of the web pages and the toolkit's posters and cards, and languages.json.
+TRANSLATIONS = Path(__file__).parent / "translations"

@@ -12,10 +12,11 @@ from flask import Flask, current_app
 from .config import SETTINGS
 
 
-def external_url(endpoint: str, **values) -> str:
-    """An absolute URL on the public site (works outside a request too)."""
+def external_url(endpoint: str, language: str | None = None, **values) -> str:
+    """An absolute URL on the public site (works outside a request too); with language, the page in it (/ar/...)."""
     base = urlsplit(current_app.config["PUBLIC_BASE_URL"])
-    adapter = current_app.url_map.bind(base.netloc, script_name=base.path or "/", url_scheme=base.scheme)
+    script_name = f"{base.path.rstrip('/')}/{language}" if language else base.path or "/"
+    adapter = current_app.url_map.bind(base.netloc, script_name=script_name, url_scheme=base.scheme)
     return adapter.build(endpoint, values, force_external=True)
 
 

@@ -15,6 +15,7 @@ from hypothesis import HealthCheck, settings
 
 from safesurgeries import create_app
 from safesurgeries.extensions import db
+from safesurgeries.i18n.languages import catalogue
 from safesurgeries.postcodes import build_index
 
 SHARED_EPRACCUR = Path(__file__).resolve().parents[2] / "shared" / "reference-data" / "epraccur.csv"
@@ -45,11 +46,7 @@ def postcode_index_file(tmp_path_factory) -> Path:
 
 # Every offered language, and the longest details the contract accepts, with the characters that break layouts
 # ("&", "—", apostrophes, Welsh and Irish diacritics): the fixed-size pages must hold both in every language.
-ALL_LANGUAGES = sorted(
-    path.stem
-    for path in (Path(__file__).resolve().parents[1] / "toolkit_templates" / "translations").glob("*.json")
-    if path.stem != "en"
-)
+ALL_LANGUAGES = sorted(code for code in catalogue() if code != "en")
 TYPICAL_PRACTICE = {
     "practice_name": "Riverside Medical Centre",
     "ods_code": "Y99001",

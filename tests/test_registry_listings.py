@@ -353,11 +353,18 @@ def test_practice_page_says_since_when_and_last_confirmed(app, client):
     assert client.get("/surgeries/Y99999").status_code == 404
 
 
-def test_navigation_links_to_map_surgeries_and_stats(client):
+def test_navigation_links_to_the_list_map_rights_and_practices_page(client):
     soup = BeautifulSoup(client.get("/").data, "html.parser")
     links = {a.get_text(strip=True): a["href"] for a in soup.select("nav .site-nav a")}
-    assert links["Map"] == "/map" and links["Surgeries"] == "/surgeries" and links["Stats"] == "/stats"
-    assert links["About"] == "/" and "Make your toolkit" in links
+    assert links == {
+        "Find a Safe Surgery": "/surgeries",
+        "Map": "/map",
+        "Your rights": "/rights",
+        "For GP practices": "/for-practices",
+    }
+    practices = BeautifulSoup(client.get("/for-practices").data, "html.parser")
+    hrefs = {a["href"] for a in practices.select("main a")}
+    assert {"/toolkit", "/pledge", "/stats"} <= hrefs
 
 
 def test_registry_pages_have_a_title_one_h1_a_skip_link_and_labelled_fields(client, three_cities):

@@ -3,7 +3,6 @@
 import collections
 import difflib
 import io
-import json
 import shutil
 import subprocess  # nosec B404
 
@@ -12,6 +11,7 @@ import pypdf
 import pytest
 from conftest import LONGEST_PRACTICE, TYPICAL_PRACTICE
 
+from safesurgeries.i18n.languages import catalogue
 from safesurgeries.paths import TRANSLATIONS
 
 ZWNJ = "\u200c"
@@ -26,8 +26,8 @@ def toolkit_pdf(toolkit_pdf_for):
 
 @pytest.fixture(scope="module")
 def translations():
-    files = [json.loads(path.read_text(encoding="utf-8")) for path in sorted(TRANSLATIONS.glob("*.json"))]
-    return {data["code"]: data for data in files}
+    """Each language's poster and card sentences, read from its gettext catalog."""
+    return {code: {"strings": dict(language.strings)} for code, language in catalogue(TRANSLATIONS).items()}
 
 
 @pytest.fixture(scope="module")

@@ -7,10 +7,17 @@ from toolkit_forms import form_data, kept_fields
 from safesurgeries.toolkit import languages
 
 
-def test_home_page_says_what_the_site_offers(client):
+def test_home_page_has_a_door_for_patients_and_one_for_practices(client):
     page = BeautifulSoup(client.get("/").data, "html.parser")
-    assert page.title.string.strip().startswith("A safe place to get care")
-    assert page.find("a", href="/toolkit")
+    patient, practice = page.select(".door")
+    assert patient.find("h2").get_text(strip=True) == "I need a doctor"
+    search = patient.find("form")
+    assert search["action"] == "/surgeries" and search["method"] == "get" and search.find("input", attrs={"name": "q"})
+    assert patient.find("a", href="/rights")
+    assert practice.find("h2").get_text(strip=True) == "I work at a GP practice"
+    assert practice.find("a", href="/toolkit") and practice.find("a", href="/pledge")
+    # The postcode box leads straight to the nearest Safe Surgeries.
+    assert client.get("/surgeries", query_string={"q": "SE1 7PB"}).status_code == 200
 
 
 def test_form_has_a_labelled_input_for_every_detail(client):

@@ -6,6 +6,7 @@ from flask import Blueprint, Response, abort, current_app, render_template, requ
 from xstatic.pkg import leaflet, leaflet_markercluster
 
 from .. import nations
+from ..i18n import translated
 from ..security import allow_framing
 from . import stats as registry_stats
 from .caching import PAGE_MAX_AGE, make_cacheable
@@ -53,6 +54,7 @@ def _page_number() -> int:
 
 
 @bp.get("/surgeries")
+@translated
 def surgeries():
     """The list: search by postcode, place or name, filter by region; nearest first; works without JavaScript."""
     typed = {name: request.args.get(name, "")[:100] for name in ("q", "near", "radius_km", "region", "nation")}
@@ -80,6 +82,7 @@ def _page_url(page: int) -> str:
 
 
 @bp.get("/surgeries/<ods_code>")
+@translated
 def surgery(ods_code: str):
     item = find_listing(ods_code)
     if item is None:
@@ -113,6 +116,7 @@ def _map_page(template: str):
 
 
 @bp.get("/map")
+@translated
 def map_page():
     return _map_page("registry/map.html")
 

@@ -5,3 +5,10 @@
   var summary = document.querySelector(".error-summary[tabindex='-1']");
   if (summary) { summary.focus(); }
 })();
+
+// The rights card's print button (a plain link to the browser's own Print works too).
+(function () {
+  "use strict";
+  var button = document.querySelector("[data-print]");
+  if (button) { button.addEventListener("click", function () { window.print(); }); }
+})();

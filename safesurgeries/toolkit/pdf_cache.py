@@ -20,7 +20,7 @@ from pathlib import Path
 import pikepdf
 import weasyprint
 
-from ..paths import TOOLKIT_TEMPLATES
+from ..paths import TOOLKIT_TEMPLATES, TRANSLATIONS
 from . import languages, renderer, tagging
 from .builder import Edition
 from .details import PracticeDetails
@@ -30,10 +30,12 @@ log = logging.getLogger(__name__)
 
 @functools.cache
 def _templates_fingerprint() -> str:
+    """The toolkit's templates, stylesheet and assets, and the catalogs its posters and cards are translated from."""
     digest = hashlib.sha256()
-    for path in sorted(TOOLKIT_TEMPLATES.rglob("*")):
-        if path.is_file() and "__pycache__" not in path.parts:
-            digest.update(str(path.relative_to(TOOLKIT_TEMPLATES)).encode() + b"\0" + path.read_bytes() + b"\0")
+    for folder, pattern in ((TOOLKIT_TEMPLATES, "*"), (TRANSLATIONS, "*.json"), (TRANSLATIONS, "*.po")):
+        for path in sorted(folder.rglob(pattern)):
+            if path.is_file() and "__pycache__" not in path.parts:
+                digest.update(str(path.relative_to(folder)).encode() + b"\0" + path.read_bytes() + b"\0")
     return digest.hexdigest()
 
 
