@@ -3,6 +3,7 @@ template in the catalogs, each page in its language (lang, dir, text), the langu
 browser, and the switch between them."""
 
 import html.parser
+import io
 import string
 from pathlib import Path
 
@@ -320,3 +321,24 @@ def test_punctuation_only_text_is_not_flagged():
     parser = _TextOutsideCatalogs()
     parser.feed("<p>\0 · \0 – 12</p>" + string.punctuation.replace("<", "").replace(">", "").replace("&", ""))
     assert parser.found == []
+
+
+def test_ethiopic_pages_get_a_font_with_every_character_they_use(site):
+    """Phones without an Ethiopic font get the site's subset of Noto Sans Ethiopic, holding every character the
+    Amharic and Tigrinya catalogs and the language names use."""
+    from fontTools.ttLib import TTFont
+
+    client = site.test_client()
+    css = client.get("/ti/static/site.css").get_data(as_text=True)
+    assert 'url("../fonts/ethiopic-400.woff2")' in css and "U+1200-139F" in css
+    needed = set()
+    for code in ("am", "ti"):
+        needed |= {c for message in _po(code) if message.string for c in message.string if 0x1200 <= ord(c) <= 0x139F}
+        needed |= set(LANGUAGES[code].native_name)
+    assert len(needed) > 40  # the test proves something only if the catalogs hold Ethiopic text
+    for weight in (400, 700):
+        response = client.get(f"/ti/fonts/ethiopic-{weight}.woff2")  # as site.css resolves it under /ti/
+        assert response.status_code == 200 and response.mimetype == "font/woff2"
+        cmap = TTFont(io.BytesIO(response.data)).getBestCmap()
+        assert not [c for c in needed if ord(c) not in cmap]
+    assert client.get("/fonts/ethiopic-500.woff2").status_code == 404

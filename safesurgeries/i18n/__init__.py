@@ -5,14 +5,16 @@ Patients' pages (views marked @translated, and the error pages) speak the visito
 practices and staff stay in English.
 """
 
-from flask import Flask, g, request
+from flask import Blueprint, Flask, abort, current_app, g, request
 from flask_babel import Babel
 
 from .languages import ENGLISH, Language, catalogue
 from .negotiation import best_language
 from .url_prefix import LANGUAGE_KEY, LanguagePrefix, url_in
+from .webfonts import NoSuchFont, woff2
 
 babel = Babel()
+bp = Blueprint("i18n", __name__)
 
 
 def translated(view):
@@ -22,8 +24,6 @@ def translated(view):
 
 
 def is_translated_page() -> bool:
-    from flask import current_app
-
     if request.endpoint is None:  # no route matched: the error page speaks the visitor's language
         return True
     view = current_app.view_functions.get(request.endpoint)
@@ -55,8 +55,22 @@ def say_which_language(response):
     return response
 
 
+@bp.get("/fonts/<name>-<int:weight>.woff2")
+def web_font(name: str, weight: int):
+    """A subset of an installed Noto font, for a script phones often lack (webfonts.py)."""
+    try:
+        data = woff2(name, weight)
+    except NoSuchFont:
+        abort(404)
+    response = current_app.response_class(data, mimetype="font/woff2")
+    response.cache_control.public = True
+    response.cache_control.max_age = 86400  # a day: the subset grows when a catalog gains characters
+    return response
+
+
 def init_app(app: Flask) -> None:
     babel.init_app(app, locale_selector=select_locale, default_translation_directories="translations")
+    app.register_blueprint(bp)
     app.wsgi_app = LanguagePrefix(app.wsgi_app, catalogue())
     # Globals, not a context processor: the database-down page is rendered without the request's context.
     app.jinja_env.globals.update(
