@@ -15,7 +15,7 @@ SAMPLE_ARGS = {
     "filename": "leaflet.js",
     "record_id": "00000000-0000-0000-0000-000000000000",  # an Open Referral UK id (the feed's records are UUIDs)
 }
-SAMPLE_ARGS_BY_ENDPOINT = {"static": {"filename": "site.css"}}
+SAMPLE_ARGS_BY_ENDPOINT = {"static": {"filename": "site.css"}, "i18n.web_font": {"name": "ethiopic", "weight": 400}}
 STATE_CHANGING = {"POST", "PUT", "PATCH", "DELETE"}
 
 

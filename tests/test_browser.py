@@ -283,9 +283,61 @@ def test_patient_types_a_postcode_and_gets_the_nearest_with_distances(site, page
     assert all(abs(m * 1.609344 - k) < 0.2 for m, k in zip(miles, km))
 
 
+# --- a patient who reads Arabic ---------------------------------------------------------------------
+
+
+def test_a_patient_reading_arabic_finds_a_safe_surgery_and_their_rights_then_switches_language(site, browser):
+    """The browser asks for Arabic: the home page is Arabic, right to left; a postcode leads to the nearest Safe
+    Surgeries in Arabic; a practice's page and the rights page too; the switch goes to Chinese and English.
+    axe-core on each page in Arabic, Urdu, Chinese, Tigrinya and English; screenshots at both widths."""
+    context = browser.new_context(viewport=PHONE, locale="ar")
+    page = context.new_page()
+    problems = []
+
+    def look(name: str, lang: str, direction: str = "ltr"):
+        expect(page.locator("html")).to_have_attribute("lang", lang)
+        expect(page.locator("html")).to_have_attribute("dir", direction)
+        problems.extend(f"{name}: {v}" for v in axe_violations(page))
+        SCREENSHOTS.mkdir(exist_ok=True)
+        for width, viewport in (("phone", PHONE), ("desktop", DESKTOP)):
+            page.set_viewport_size(viewport)
+            page.screenshot(path=str(SCREENSHOTS / f"patient-{name}-{width}.png"), full_page=True)
+        page.set_viewport_size(PHONE)
+
+    page.goto(site.url("/"))
+    look("home-ar", "ar", "rtl")
+    assert page.locator(".machine-translation [lang=en]").count() == 1  # the notice, in English too
+    page.locator("#home-postcode").fill("SE1 7PB")
+    page.locator("#home-postcode").press("Enter")
+    page.wait_for_url(re.compile(r"/surgeries\?q=SE1"))
+    look("list-ar", "ar", "rtl")
+    first = page.locator("ol.listings li a").first
+    expect(first).to_be_visible()
+    first.click()
+    page.wait_for_url(re.compile(r"/surgeries/[A-Z0-9]+$"))
+    look("surgery-ar", "ar", "rtl")
+    page.locator("header nav a[href$='/rights']").click()
+    page.wait_for_url(re.compile(r"/rights$"))
+    look("rights-ar", "ar", "rtl")
+    page.locator(".language-switch summary").click()
+    page.locator(".language-switch a[hreflang=zh-Hans]").click()
+    page.wait_for_url(re.compile(r"/zh-Hans/rights$"))
+    look("rights-zh-Hans", "zh-Hans")
+    page.locator(".language-switch summary").click()
+    page.locator(".language-switch a[hreflang=en]").click()
+    page.wait_for_url(re.compile(r"/en/rights$"))
+    look("rights-en", "en")
+    for code, direction in (("ur", "rtl"), ("ti", "ltr")):
+        for path in ("/", "/surgeries?q=SE1+7PB", "/rights"):
+            page.goto(site.url(f"/{code}{path}"))
+            look(f"{code}-{path.strip('/').split('?')[0] or 'home'}", code, direction)
+    context.close()
+    assert not problems, "\n".join(problems)
+
+
 # --- every page: accessibility, keyboard, screenshots -----------------------------------------------
 
-NOT_PAGES = ("/api/", "/assets/", "/static/", ".csv", "/toolkit/toolkit.css")
+NOT_PAGES = ("/api/", "/assets/", "/static/", "/fonts/", ".csv", "/toolkit/toolkit.css")
 
 
 def test_a_visitor_in_belfast_is_told_what_the_registry_covers_not_sent_to_england(site, page):
