@@ -328,9 +328,9 @@ def test_a_patient_reading_arabic_finds_a_safe_surgery_and_their_rights_then_swi
     page.wait_for_url(re.compile(r"/en/rights$"))
     look("rights-en", "en")
     for code, direction in (("ur", "rtl"), ("ti", "ltr")):
-        for path in ("/", "/surgeries?q=SE1+7PB", "/rights"):
+        for path in ("/", "/surgeries?q=SE1+7PB", "/rights", "/rights/card"):
             page.goto(site.url(f"/{code}{path}"))
-            look(f"{code}-{path.strip('/').split('?')[0] or 'home'}", code, direction)
+            look(f"{code}-{path.strip('/').split('?')[0].replace('/', '-') or 'home'}", code, direction)
     context.close()
     assert not problems, "\n".join(problems)
 

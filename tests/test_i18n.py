@@ -307,6 +307,14 @@ def test_rights_card_has_a_qr_code_to_the_rights_page_in_its_language(site):
     english = soup.select_one(".rights-card [lang=en]")  # for the receptionist
     assert "Please register me with this GP practice." in english.get_text()
     assert LANGUAGES["ti"].strings["card_request"] in soup.select_one(".rights-card").get_text()
+    # Printed, the page's notice is hidden: the card itself says it is a machine translation, in both languages.
+    notices = [p.get_text(" ", strip=True) for p in soup.select(".rights-card .rights-card-status")]
+    assert notices == [
+        LANGUAGES["ti"].strings["machine_translation"],
+        f"Tigrinya: {LANGUAGES['en'].strings['machine_translation']}",
+    ]
+    english_card = BeautifulSoup(site.test_client().get("/rights/card").data, "html.parser")
+    assert not english_card.select(".rights-card-status, .rights-card-english")
 
 
 def test_rights_page_cites_its_sources(site):
