@@ -103,11 +103,31 @@ def check_public_base_url() -> Check:
     return Check(name, False, problem) if problem else Check(name, True, current_app.config["PUBLIC_BASE_URL"])
 
 
+def check_compiled_catalogs() -> Check:
+    """The web pages read compiled catalogs (.mo); one missing or older than its .po shows English or old text."""
+    from .i18n.languages import ENGLISH, catalog_path, catalogue
+    from .paths import TRANSLATIONS
+
+    stale = []
+    for language in catalogue().values():
+        if language.code == ENGLISH:
+            continue
+        po = catalog_path(TRANSLATIONS, language.catalog)
+        mo = po.with_suffix(".mo")
+        if not mo.exists() or mo.stat().st_mtime < po.stat().st_mtime:
+            stale.append(language.code)
+    name = "Compiled translations"
+    if stale:
+        return Check(name, False, f"missing or out of date for {', '.join(stale)}; run scripts/translations compile")
+    return Check(name, True, f"{len(catalogue()) - 1} languages compiled")
+
+
 def run_checks() -> list[Check]:
     return [
         check_weasyprint(),
         check_harfbuzz_subset(),
         *check_fonts(),
+        check_compiled_catalogs(),
         check_database(),
         check_postcode_index(),
         check_public_base_url(),

@@ -100,6 +100,7 @@ def test_doctor_reports_everything_present(app, runner):
     assert result.exit_code == 0, result.output
     assert "[ok] HarfBuzz subsetting" in result.output
     assert "[ok] Font for Tigrinya (ti): font 'Noto Sans Ethiopic' installed" in result.output
+    assert "[ok] Compiled translations: 24 languages compiled" in result.output
     assert "[ok] Database" in result.output
     assert "[ok] Postcode index" in result.output
     assert "[ok] Public address (the certificate's QR code): https://safesurgeries.org.uk" in result.output
