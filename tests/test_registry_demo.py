@@ -1,4 +1,4 @@
-"""`safesurgeries demo load` and `demo clear`, and how the public registry says demo data is loaded."""
+"""`safesurgeries demo load` and `demo clear`, and how the public registry marks each demo listing as demo."""
 
 import csv
 import datetime as dt
@@ -8,8 +8,8 @@ from bs4 import BeautifulSoup
 from registry_helpers import LONDON, add_listing
 from test_practices import SAMPLE, import_file, sample_rows
 
-BANNER = "These listings are demo data, not real Safe Surgeries"
-PAGES = ["/surgeries", "/surgeries/DEMO0001", "/map", "/stats", "/embed", "/embed/map"]
+BANNER = "Demo data is loaded: practices whose names start with “Demo” are invented, not real Safe Surgeries."
+PAGES = ["/surgeries", "/map", "/stats", "/embed", "/embed/map"]
 
 
 def demo_items(client) -> list[dict]:
@@ -67,25 +67,47 @@ def test_demo_load_refuses_when_real_listings_exist(app, client, runner):
     assert [item["ods_code"] for item in demo_items(client)] == ["Y90001"]
 
 
-def test_every_public_page_and_export_says_demo_data_while_it_is_loaded(app, client, runner):
+def text(response) -> str:
+    return " ".join(BeautifulSoup(response.data, "html.parser").get_text(" ").split())
+
+
+def test_every_public_page_and_export_marks_each_demo_listing_while_it_is_loaded(app, client, runner):
     assert runner.invoke(args=["demo", "load", "--count", "30"]).exit_code == 0
     for url in PAGES:
         response = client.get(url)
         assert response.status_code == 200, url
-        assert BANNER in BeautifulSoup(response.data, "html.parser").get_text(" "), url
-    assert client.get("/api/v1/surgeries").get_json()["demo"] is True
-    assert client.get("/api/v1/surgeries.geojson").get_json()["demo"] is True
+        assert BANNER in text(response), url
+        assert "No real Safe Surgery is listed yet." in text(response) or url.startswith("/embed/"), url
+    soup = BeautifulSoup(client.get("/surgeries").data, "html.parser")
+    assert len(soup.select("ol.listings li.listing .tag-demo")) == len(soup.select("ol.listings li.listing")) == 20
+    demo_page = client.get("/surgeries/DEMO0001")
+    assert "This practice is demo data: it is invented, not a real Safe Surgery." in text(demo_page)
+    assert "Safe Surgery since" not in text(demo_page) and "has pledged" not in text(demo_page)
+
+    answer = client.get("/api/v1/surgeries").get_json()
+    assert (answer["demo"], answer["demo_count"]) == (True, 30)
+    assert {item["demo"] for item in answer["surgeries"]} == {True}
+    geojson = client.get("/api/v1/surgeries.geojson").get_json()
+    assert (geojson["demo"], geojson["demo_count"]) == (True, 30)
+    assert {feature["properties"]["demo"] for feature in geojson["features"]} == {True}
     rows = list(csv.DictReader(io.StringIO(client.get("/api/v1/surgeries.csv").data.decode("utf-8-sig"))))
     assert len(rows) == 30 and {row["demo"] for row in rows} == {"yes"}
     stats = list(csv.DictReader(io.StringIO(client.get("/stats.csv").data.decode("utf-8-sig"))))
-    assert {row["demo"] for row in stats} == {"yes"}
+    england = next(row for row in stats if row["table"] == "nation" and row["key"] == "england")
+    assert (england["listed"], england["demo_listed"]) == ("0", "30")
 
     result = runner.invoke(args=["demo", "clear"])
     assert result.exit_code == 0 and "Removed 30 demo listings and 30 demo practices" in result.output
-    assert client.get("/api/v1/surgeries").get_json() == {"surgeries": [], "count": 0, "total": 0, "demo": False}
+    assert client.get("/api/v1/surgeries").get_json() == {
+        "surgeries": [],
+        "count": 0,
+        "total": 0,
+        "demo": False,
+        "demo_count": 0,
+    }
     assert client.get("/api/v1/surgeries.geojson").get_json()["demo"] is False
     for url in ("/surgeries", "/map", "/stats"):
-        assert BANNER not in client.get(url).get_data(as_text=True), url
+        assert "Demo data" not in client.get(url).get_data(as_text=True), url
     assert client.get("/surgeries/DEMO0001").status_code == 404
 
 
@@ -97,5 +119,5 @@ def test_demo_practices_are_not_counted_among_open_gp_practices(app, client, run
         tr.th.get_text(strip=True): [td.get_text(strip=True) for td in tr.find_all("td")]
         for tr in soup.select(".stats-table tbody tr")
     }
-    assert rows["London"][1] == "30"  # the sample's open GP practices only
-    assert int(rows["London"][0]) >= 42  # demo listings are counted while loaded
+    assert rows["London"][:3] == ["0", "30", "0.0%"]  # no real listing; the sample's open GP practices only
+    assert int(rows["London"][-1]) >= 42  # demo listings are counted apart, in their own column

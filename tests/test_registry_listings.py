@@ -25,6 +25,7 @@ PUBLIC_FIELDS = {
     "nation",
     "listed_since",
     "last_confirmed",
+    "demo",
 }
 CONTACT = {
     "contact_name": "Zebedee Quintrell",
@@ -85,9 +86,9 @@ def test_only_active_listings_appear_in_the_list_api_map_data_and_pages(app, cli
 
 def test_public_items_have_exactly_the_public_fields(client, three_cities):
     for item in client.get("/api/v1/surgeries").get_json()["surgeries"]:
-        assert set(item) == PUBLIC_FIELDS
+        assert set(item) == PUBLIC_FIELDS and item["demo"] is False
     for feature in client.get("/api/v1/surgeries.geojson").get_json()["features"]:
-        assert set(feature["properties"]) == PUBLIC_FIELDS
+        assert set(feature["properties"]) == PUBLIC_FIELDS and feature["properties"]["demo"] is False
         assert feature["geometry"]["coordinates"] == [
             feature["properties"]["longitude"],
             feature["properties"]["latitude"],

@@ -2,9 +2,10 @@
 templates."""
 
 from bs4 import BeautifulSoup
-from registry_helpers import LONDON, add_listing
+from registry_helpers import LONDON, add_listing, add_practice, add_unlisted_pledge
 from test_practices import SAMPLE, import_file
 
+from safesurgeries.extensions import db
 from safesurgeries.pledges.models import PledgeStatus
 
 WERKZEUG_404 = "The requested URL was not found on the server"
@@ -72,4 +73,46 @@ def test_an_unknown_address_gets_the_sites_own_404_page(client):
     assert soup.h1.get_text(strip=True) == "Page not found"
     assert WERKZEUG_404 not in response.get_data(as_text=True)
     assert soup.select_one("link[rel=stylesheet]") is not None  # the site's layout, not bare text
+    assert {"/", "/surgeries", "/map"} <= links(soup)
+
+
+def test_a_practice_whose_pledge_waits_for_review_is_not_listed_and_nothing_of_the_pledge_shows(app, client):
+    add_unlisted_pledge(app, "Y90005", "WAITING ROOM SURGERY", LONDON, PledgeStatus.WAITING)
+    response = client.get("/surgeries/Y90005")
+    assert response.status_code == 404
+    soup = page(response)
+    said = soup.get_text(" ", strip=True)
+    assert soup.h1.get_text(" ", strip=True) == "Waiting Room Surgery is not listed as a Safe Surgery"
+    assert "If it has pledged recently, it is listed once its pledge has been checked." in said
+    for private in ("Unlisted Person", "unlisted@example.org", "waiting", "review"):
+        assert private not in said  # not even that a pledge exists
+    # The rules of the practice's own nation, and a way on: a search box and the list.
+    assert "In England, anyone can register with a GP practice" in said
+    search = soup.select_one("main form[role=search]")
+    assert search["action"] == "/surgeries" and search.select_one("input[name=q]") is not None
+
+
+def test_a_scottish_practice_gets_scotlands_rule_and_an_unknown_code_none(app, client):
+    with app.app_context():
+        add_practice("S90001", "LEITH WALK SURGERY", "EH6 5QG", region=None)
+        db.session.commit()
+    said = page(client.get("/surgeries/S90001")).get_text(" ", strip=True)
+    assert "In Scotland, you should not be delayed or refused registration" in said
+    assert "In England" not in said
+    unknown = page(client.get("/surgeries/Z99998")).get_text(" ", strip=True)
+    assert "No practice on the Safe Surgeries registry has the ODS code Z99998" in unknown
+    assert "In England" not in unknown and "In Scotland" not in unknown
+
+
+def test_the_404_page_offers_a_search_and_other_errors_are_in_the_sites_words(client):
+    soup = page(client.get("/no-such-page"))
+    search = soup.select_one("main form[role=search]")
+    assert search["action"] == "/surgeries" and search.select_one("input[name=q]")["type"] == "search"
+    assert search.select_one("label").get_text(strip=True) == "Find a Safe Surgery: postcode, place or practice name"
+
+    response = client.post("/surgeries")
+    assert response.status_code == 405
+    soup = page(response)
+    assert soup.h1.get_text(strip=True) == "This address does not take that kind of request"
+    assert "The method is not allowed" not in soup.get_text()  # Werkzeug's stock wording
     assert {"/", "/surgeries", "/map"} <= links(soup)

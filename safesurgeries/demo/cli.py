@@ -40,12 +40,14 @@ def load_command(count: int, if_empty: bool):
     if report.already_loaded:
         click.echo("Demo data is already loaded; nothing to do (`safesurgeries demo clear` removes it).")
     else:
-        click.echo(f"Loaded {report.loaded} demo listings. Every registry page now says they are demo data.")
+        click.echo(
+            f"Loaded {report.loaded} demo listings. Each is marked demo on every registry page and in every export."
+        )
 
 
 @demo_cli.command("clear")
 @with_appcontext
 def clear_command():
-    """Remove all demo listings and demo practices."""
+    """Remove all demo listings and demo practices (as an admin's "Remove" on /staff/demo does)."""
     listings, practices = clear_demo()
     click.echo(f"Removed {listings} demo listings and {practices} demo practices.")

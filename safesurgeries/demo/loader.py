@@ -1,8 +1,11 @@
 """Fictional listings for demonstrations: invented practices at real postcodes in every NHS region.
 
 Every demo practice is named "Demo ..." and coded DEMO0001 and up (real ODS codes are never four
-letters then four digits), so no real practice can appear to have pledged. The public pages and
-exports say that demo data is loaded for as long as any demo listing exists.
+letters then four digits), so no real practice can appear to have pledged. Every public page and export
+marks each demo listing as demo (and only those), for as long as any exists.
+
+This module is the one owner of demo data's state: `safesurgeries demo load` and `demo clear` and the
+admin's "Clear the demo data" page all call it, and each change is audited in its own transaction.
 """
 
 import csv
@@ -12,6 +15,7 @@ from dataclasses import dataclass
 
 from sqlalchemy import delete, func, select
 
+from .. import audit
 from ..extensions import db
 from ..paths import REGISTRY_DATA
 from ..pledges.models import Listing, Pledge
@@ -207,12 +211,16 @@ def load_demo(count: int = DEFAULT_COUNT, now: dt.datetime | None = None) -> Loa
                 is_demo=True,
             )
         )
+    audit.record("demo.loaded", None, listings=count)
     db.session.commit()
     return LoadReport(loaded=count)
 
 
-def clear_demo() -> tuple[int, int]:
-    """Remove every demo listing and demo practice; (listings, practices) removed."""
+def clear_demo(staff=None) -> tuple[int, int]:
+    """Remove every demo listing and demo practice, in one audited transaction; (listings, practices) removed.
+
+    `staff` is the admin who asked on the staff page; None for the command line. Real listings are never
+    touched, and a demo practice someone pledged for by hand is kept (its pledge points at it)."""
     demo_practices = select(Practice.id).where(Practice.is_demo.is_(True))
     listings = db.session.execute(
         delete(Listing).where((Listing.is_demo.is_(True)) | Listing.practice_id.in_(demo_practices))
@@ -223,5 +231,7 @@ def clear_demo() -> tuple[int, int]:
             Practice.id.not_in(select(Pledge.practice_id).where(Pledge.practice_id.is_not(None))),
         )
     ).rowcount
+    if listings or practices:
+        audit.record("demo.cleared", None, staff=staff, listings=listings, practices=practices)
     db.session.commit()
     return listings, practices

@@ -5,7 +5,9 @@ moment (listings.updated_at changes with every edit, see freshness.py; practices
 directory import that changed it). A listing that left the list since then is a removal: a tombstone with
 the ODS code and when it left, nothing else (never a reason, never anything from the pledge). A practice
 that left and came back is simply listed. Demo data is deleted when it is unloaded, not unlisted, so it
-leaves no tombstones: a mirror that sees `demo` change should download everything again.
+leaves no tombstones (nor does a demo listing an admin unlisted): every item says whether it is demo, and a
+mirror that sees the answer's `demo` turn false deletes the items it holds marked demo (or downloads
+everything again).
 """
 
 import datetime as dt
@@ -38,7 +40,14 @@ def parse_changed_since(text: str | None) -> dt.datetime | None:
 def changes_since(moment: dt.datetime) -> tuple[set[str], list[dict]]:
     """(ODS codes of listed practices changed at or after moment, tombstones of listings removed since then)."""
     rows = db.session.execute(
-        select(Practice.ods_code, Listing.active, Listing.updated_at, Listing.unlisted_at, Listing.updated_at >= moment)
+        select(
+            Practice.ods_code,
+            Listing.active,
+            Listing.updated_at,
+            Listing.unlisted_at,
+            Listing.updated_at >= moment,
+            Listing.is_demo | Practice.is_demo,
+        )
         .join(Practice, Listing.practice_id == Practice.id)
         .where(
             or_(
@@ -56,10 +65,14 @@ def changes_since(moment: dt.datetime) -> tuple[set[str], list[dict]]:
         )
     )
     changed, removed = set(), {}
-    for ods_code, active, updated_at, unlisted_at, listing_changed in rows:
+    for ods_code, active, updated_at, unlisted_at, listing_changed, is_demo in rows:
         if active:
             changed.add(ods_code)
-        elif ods_code not in listed and (listing_changed or (unlisted_at and as_utc(unlisted_at) >= moment)):
+        elif (
+            not is_demo
+            and ods_code not in listed
+            and (listing_changed or (unlisted_at and as_utc(unlisted_at) >= moment))
+        ):
             # Only the listing's own change makes a removal news: a later directory import touches the practice.
             when = as_utc(unlisted_at or updated_at)
             removed[ods_code] = max(when, removed.get(ods_code, when))

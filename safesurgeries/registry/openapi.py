@@ -82,6 +82,7 @@ def _oruk_page(record: str) -> dict:
             "empty",
             "contents",
             "demo",
+            "demo_count",
         ],
         "properties": {
             "total_items": {"type": "integer"},
@@ -92,6 +93,7 @@ def _oruk_page(record: str) -> dict:
             "last_page": {"type": "boolean"},
             "empty": {"type": "boolean"},
             "demo": {"type": "boolean", "description": "True while demo data is loaded."},
+            "demo_count": DEMO_COUNT,
             "contents": {"type": "array", "items": _ref(record)},
         },
     }
@@ -142,6 +144,17 @@ NATION = {
     "nullable": True,
     "enum": [*nations.ALL, None],
     "description": "The UK nation whose GP registration rules apply; null when not known.",
+}
+DEMO = {
+    "type": "boolean",
+    "description": "True while demo data (invented practices, not real Safe Surgeries) is loaded, whatever "
+    "the filters; each item says whether it is demo in its own `demo`. When it turns false, the demo "
+    "listings were deleted: a mirror deletes the items it holds marked demo.",
+}
+DEMO_COUNT = {
+    "type": "integer",
+    "minimum": 0,
+    "description": "How many listings in the whole registry are demo data, whatever the filters.",
 }
 NOTICE = {
     "type": "string",
@@ -224,29 +237,36 @@ SCHEMAS = {
             "nation": NATION,
             "listed_since": {"type": "string", "format": "date"},
             "last_confirmed": {"type": "string", "format": "date"},
+            "demo": {
+                "type": "boolean",
+                "description": "True for demo data: an invented practice, not a real Safe Surgery. Real "
+                "listings come before demo ones at the same distance (and in the list by name).",
+            },
             "distance_km": {"type": "number", "description": "Only with `near`."},
             "miles": {"type": "number", "description": "Only with `near`."},
         },
     },
     "SurgeryList": {
         "type": "object",
-        "required": ["surgeries", "count", "total", "demo"],
+        "required": ["surgeries", "count", "total", "demo", "demo_count"],
         "properties": {
             "surgeries": {"type": "array", "items": _ref("Surgery")},
             "count": {"type": "integer", "description": "How many are in this answer."},
             "total": {"type": "integer", "description": "How many match, before `limit`."},
-            "demo": {"type": "boolean", "description": "True while demo data (not real Safe Surgeries) is loaded."},
+            "demo": DEMO,
+            "demo_count": DEMO_COUNT,
             "notice": NOTICE,
             **CHANGES,
         },
     },
     "SurgeryCollection": {
         "type": "object",
-        "required": ["type", "features", "count", "demo"],
+        "required": ["type", "features", "count", "demo", "demo_count"],
         "properties": {
             "type": {"type": "string", "enum": ["FeatureCollection"]},
             "count": {"type": "integer"},
-            "demo": {"type": "boolean"},
+            "demo": DEMO,
+            "demo_count": DEMO_COUNT,
             "notice": NOTICE,
             **CHANGES,
             "features": {
@@ -312,8 +332,13 @@ SCHEMAS = {
             "organization_id": UUID,
             "name": {"type": "string"},
             "description": {"type": "string"},
-            "status": {"type": "string", "enum": ["active"]},
+            "status": {
+                "type": "string",
+                "enum": ["active", "inactive"],
+                "description": "inactive for demo data (an invented practice), whose name and alert say so.",
+            },
             "fees": {"type": "string"},
+            "alert": {"type": "string", "description": "Only for demo data: says it is not a real practice."},
             "organization": _ref("OrukOrganization"),
             "service_at_locations": {"type": "array", "items": _ref("OrukServiceAtLocation")},
         },
@@ -458,8 +483,8 @@ def _listing_export(summary: str, content_type: str, schema: dict | None) -> dic
         if schema
         else {
             "description": "The matching listings: UTF-8 with a byte order mark, CRLF line ends, a header row "
-            "and a `demo` column (yes while demo data is loaded). With `changed_since`, also "
-            "`status` (listed or removed) and `removed_at` columns.",
+            "and a `demo` column (yes for a demo listing, an invented practice; no for a real one). "
+            "With `changed_since`, also `status` (listed or removed) and `removed_at` columns.",
             "content": {content_type: {"schema": {"type": "string"}}},
         }
     )

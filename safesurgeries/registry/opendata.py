@@ -15,9 +15,10 @@ import json
 from ..clock import utcnow
 from .changes import changes_since
 from .search import Results, search_listings
-from .snapshot import PUBLIC_FIELDS, public_snapshot
+from .snapshot import PUBLIC_FIELDS, Snapshot, public_snapshot
 
-CSV_FIELDS = (*PUBLIC_FIELDS, "distance_km", "miles", "demo")
+# `demo` stays the last column, where it was before each row had its own (yes or no).
+CSV_FIELDS = (*(name for name in PUBLIC_FIELDS if name != "demo"), "distance_km", "miles", "demo")
 # With changed_since: whether each row is listed or was removed (then only its ODS code and when are filled in).
 CHANGES_CSV_FIELDS = (*CSV_FIELDS, "status", "removed_at")
 # A spreadsheet runs a cell that starts with one of these as a formula.
@@ -39,6 +40,13 @@ def _notice(results: Results) -> dict:
     return {"notice": results.notice} if results.notice else {}
 
 
+def _demo(snapshot: Snapshot) -> dict:
+    """The whole registry's demo flag and count, whatever the filters: each item has its own `demo` too.
+
+    A mirror that sees `demo` turn false deletes the items it holds marked demo (changes.py)."""
+    return {"demo": snapshot.demo, "demo_count": snapshot.demo_count}
+
+
 @dataclasses.dataclass(frozen=True)
 class Changes:
     since: dt.datetime
@@ -56,20 +64,20 @@ def _changes(changes: Changes | None) -> dict:
     return {"changed_since": _iso(changes.since), "as_of": _iso(changes.as_of), "removed": changes.removed}
 
 
-def as_json(results: Results, changes: Changes | None = None) -> bytes:
+def as_json(results: Results, snapshot: Snapshot, changes: Changes | None = None) -> bytes:
     return _json_bytes(
         {
             "surgeries": results.items,
             "count": len(results.items),
             "total": results.total,
-            "demo": results.demo,
+            **_demo(snapshot),
             **_notice(results),
             **_changes(changes),
         }
     )
 
 
-def as_geojson(results: Results, changes: Changes | None = None) -> bytes:
+def as_geojson(results: Results, snapshot: Snapshot, changes: Changes | None = None) -> bytes:
     features = [
         {
             "type": "Feature",
@@ -86,7 +94,7 @@ def as_geojson(results: Results, changes: Changes | None = None) -> bytes:
     return _json_bytes(
         {
             "type": "FeatureCollection",
-            "demo": results.demo,
+            **_demo(snapshot),
             "count": len(features),
             "features": features,
             **_notice(results),
@@ -95,19 +103,24 @@ def as_geojson(results: Results, changes: Changes | None = None) -> bytes:
     )
 
 
-def as_csv(results: Results, changes: Changes | None = None) -> bytes:
-    """UTF-8 with a byte order mark and CRLF line ends, so that Excel opens it cleanly."""
+def as_csv(results: Results, snapshot: Snapshot, changes: Changes | None = None) -> bytes:
+    """UTF-8 with a byte order mark and CRLF line ends, so that Excel opens it cleanly; `demo` is each row's own."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
     fields = CSV_FIELDS if changes is None else CHANGES_CSV_FIELDS
     writer.writerow(fields)
-    demo = "yes" if results.demo else "no"
     rows = [
-        {**item, "address_lines": "; ".join(item["address_lines"]), "demo": demo, "status": "listed"}
+        {
+            **item,
+            "address_lines": "; ".join(item["address_lines"]),
+            "demo": "yes" if item["demo"] else "no",
+            "status": "listed",
+        }
         for item in results.items
     ]
     if changes is not None:
-        rows += [{**tombstone, "demo": demo, "status": "removed"} for tombstone in changes.removed]
+        # A tombstone is always a real listing's: demo listings leave none (changes.py).
+        rows += [{**tombstone, "demo": "no", "status": "removed"} for tombstone in changes.removed]
     for row in rows:
         writer.writerow([neutralise(row.get(name)) if row.get(name) is not None else "" for name in fields])
     return ("\ufeff" + buffer.getvalue()).encode("utf-8")
@@ -128,22 +141,23 @@ def export(fmt: str, filters: dict, changed_since: dt.datetime | None = None) ->
     then (whatever the filters: a tombstone has no place or name to filter on, and a mirror deletes the
     ones it holds).
     """
+    # One snapshot for the items and the demo flag and count, so they always agree.
+    snapshot = public_snapshot()
     if changed_since is not None:
         as_of = utcnow()
         limit = filters.get("limit")
-        results = search_listings(**{**filters, "limit": None})
+        results = search_listings(**{**filters, "limit": None}, snapshot=snapshot)
         changed, removed = changes_since(changed_since)
         items = [item for item in results.items if item["ods_code"] in changed]
         results = dataclasses.replace(results, items=items[:limit], total=len(items))
-        body = SERIALISERS[fmt](results, Changes(changed_since, as_of, removed))
+        body = SERIALISERS[fmt](results, snapshot, Changes(changed_since, as_of, removed))
         return body, etag_of(body)
     if not any(value is not None for value in filters.values()):
         # Unfiltered: serialise once per snapshot, so the map's request costs a version check.
-        snapshot = public_snapshot()
         cached = snapshot.cache.get(fmt)
         if cached is None:
-            body = SERIALISERS[fmt](search_listings(snapshot=snapshot))
+            body = SERIALISERS[fmt](search_listings(snapshot=snapshot), snapshot)
             cached = snapshot.cache[fmt] = (body, etag_of(body))
         return cached
-    body = SERIALISERS[fmt](search_listings(**filters))
+    body = SERIALISERS[fmt](search_listings(**filters, snapshot=snapshot), snapshot)
     return body, etag_of(body)

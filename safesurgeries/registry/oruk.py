@@ -4,7 +4,8 @@ sector's service finders import.
 Follows the ORUK profile's API (github.com/OpenReferralUK/uk-profile, schema/openapi.json): `/` describes the
 API, `/services` and `/service_at_locations` are paginated lists (`contents` plus the profile's Page fields),
 and `/services/{id}` and `/service_at_locations/{id}` are the full records. Each listed practice is an
-organization with one service (registration, no documents needed) at one physical location.
+organization with one service (registration, no documents needed) at one physical location. A demo
+listing's service is named and described as demo data and is "inactive".
 
 Everything comes from the public snapshot (listings.py), so only public fields: never a contact. Identifiers
 are UUIDs derived from the ODS code, so they stay the same across rebuilds and servers.
@@ -38,8 +39,15 @@ FEES = {
 }
 
 
+# A demo listing (`safesurgeries demo load`) is an invented practice: its records say so in every text a
+# service finder shows, and its service is "inactive" so that a finder importing the feed does not offer it.
+DEMO_NOTE = "Demo data: an invented practice, listed to show how the registry works; not a real GP practice."
+
+
 def _description(item: dict) -> str:
     """What the practice pledged (every nation's principles say it), and whose rules apply: nothing stronger."""
+    if item["demo"]:
+        return f"{DEMO_NOTE} {item['name']} is not a Safe Surgery and does not register patients."
     where = f" It follows the GP registration rules of {nations.name(item['nation'])}." if item["nation"] else ""
     return (
         f"{item['name']} is a Safe Surgery: it has pledged not to refuse anyone registration for lack of proof "
@@ -51,7 +59,7 @@ def _organization(item: dict, full: bool) -> dict:
     organization = {
         "id": _id("organization", item["ods_code"]),
         "name": item["name"],
-        "description": f"A GP practice in the NHS, ODS code {item['ods_code']}.",
+        "description": DEMO_NOTE if item["demo"] else f"A GP practice in the NHS, ODS code {item['ods_code']}.",
     }
     if full:
         organization["organization_identifiers"] = [
@@ -69,12 +77,16 @@ def _service(item: dict, full: bool) -> dict:
     service = {
         "id": _id("service", item["ods_code"]),
         "organization_id": _id("organization", item["ods_code"]),
-        "name": f"GP registration at {item['name']}",
+        "name": f"Demo data, not a real service: GP registration at {item['name']}"
+        if item["demo"]
+        else f"GP registration at {item['name']}",
         "description": _description(item),
-        "status": "active",
+        "status": "inactive" if item["demo"] else "active",
         "organization": _organization(item, full),
     }
-    if fees := FEES.get(item["nation"]):
+    if item["demo"]:
+        service["alert"] = DEMO_NOTE
+    elif fees := FEES.get(item["nation"]):
         service["fees"] = fees
     if full:
         service["service_at_locations"] = [_service_at_location(item, full=True, with_service=False)]
@@ -145,6 +157,7 @@ def _page(args, build) -> dict:
         "last_page": page >= total_pages,
         "empty": not contents,
         "demo": snapshot.demo,
+        "demo_count": snapshot.demo_count,
         "contents": contents,
     }
 

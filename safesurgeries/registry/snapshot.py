@@ -32,6 +32,7 @@ PUBLIC_FIELDS = (
     "nation",
     "listed_since",
     "last_confirmed",
+    "demo",  # True for an invented practice loaded by `safesurgeries demo load`, never for a real listing
 )
 # A change made in another process that the version query cannot see (an edited display name)
 # shows after at most this long.
@@ -46,17 +47,28 @@ class Snapshot:
     """
 
     version: tuple
-    items: tuple[dict, ...]  # sorted by name; each dict is the public item (dates as ISO strings)
+    items: tuple[
+        dict, ...
+    ]  # real listings, then demo ones, each sorted by name; each dict is the public item (dates as ISO strings)
     haystacks: tuple[str, ...]  # lower-case text that `q` matches, one per item
     by_latitude: tuple[int, ...]  # indexes of the items that have coordinates, in order of latitude
     latitudes: tuple[float, ...]  # those latitudes, for bisect
     radians: tuple[tuple[float, float] | None, ...]  # (lat, lon) in radians per item, None without coordinates
-    demo: bool  # True while any listed item is demo data
+    demo_count: int  # how many of the items are demo data (each item says so in its own "demo")
     nations: frozenset = frozenset()  # the nations with at least one listing (None: a listing with none known)
     cache: dict = field(default_factory=dict, compare=False)  # serialisations of this snapshot, built once
 
     def __len__(self) -> int:
         return len(self.items)
+
+    @property
+    def demo(self) -> bool:
+        """True while any listed item is demo data."""
+        return self.demo_count > 0
+
+    @property
+    def real_count(self) -> int:
+        return len(self.items) - self.demo_count
 
 
 _lock = threading.Lock()
@@ -113,7 +125,7 @@ def _build_snapshot(version: tuple) -> Snapshot:
             Listing.display_phone,
             Listing.listed_since,
             Listing.last_confirmed,
-            Listing.is_demo,
+            Listing.is_demo | Practice.is_demo,
             Practice.ods_code,
             Practice.name,
             Practice.address_lines,
@@ -127,7 +139,7 @@ def _build_snapshot(version: tuple) -> Snapshot:
         .join(Practice, Listing.practice_id == Practice.id)
         .where(Listing.active.is_(True))
     ).all()
-    items, demo = [], False
+    items = []
     for (
         display_name,
         display_phone,
@@ -159,10 +171,13 @@ def _build_snapshot(version: tuple) -> Snapshot:
                 "nation": nation,
                 "listed_since": listed_since.date().isoformat(),
                 "last_confirmed": last_confirmed.date().isoformat(),
+                "demo": bool(is_demo),
             }
         )
-        demo = demo or is_demo
-    items.sort(key=lambda item: (item["name"].casefold(), item["ods_code"]))
+    # Real listings first, each part by name. Search keeps this order among listings at the same distance
+    # (it sorts (distance, index) pairs), so a real practice is never ranked below demo ones at its own
+    # postcode; demo practices sit at real practices' postcodes, so such ties are common.
+    items.sort(key=lambda item: (item["demo"], item["name"].casefold(), item["ods_code"]))
     haystacks = tuple(
         " | ".join(
             [
@@ -190,7 +205,7 @@ def _build_snapshot(version: tuple) -> Snapshot:
         by_latitude=tuple(located),
         latitudes=tuple(items[i]["latitude"] for i in located),
         radians=radians,
-        demo=demo,
+        demo_count=sum(item["demo"] for item in items),
         nations=frozenset(item["nation"] for item in items),
     )
 

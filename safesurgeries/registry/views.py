@@ -3,6 +3,7 @@
 import datetime as dt
 
 from flask import Blueprint, Response, abort, current_app, render_template, request, send_from_directory, url_for
+from flask_babel import format_date
 from xstatic.pkg import leaflet, leaflet_markercluster
 
 from .. import nations
@@ -25,9 +26,8 @@ ASSET_MAX_AGE = 7 * 24 * 3600
 
 @bp.app_template_filter("long_date")
 def long_date(value: str) -> str:
-    """2024-03-05 as 5 March 2024."""
-    day = dt.date.fromisoformat(value)
-    return f"{day.day} {day:%B} {day.year}"
+    """2024-03-05 as 5 March 2024 (in the page's language)."""
+    return format_date(dt.date.fromisoformat(value), "d MMMM y")
 
 
 @bp.app_template_filter("nation_name")
@@ -38,7 +38,14 @@ def nation_name(nation: str | None) -> str:
 
 @bp.context_processor
 def registry_context() -> dict:
-    return {"region_names": REGION_NAMES, "nations_all": nations.ALL, "registry_demo": public_snapshot().demo}
+    snapshot = public_snapshot()
+    return {
+        "region_names": REGION_NAMES,
+        "nations_all": nations.ALL,
+        # The demo banner shows while demo listings exist; it says real listings exist too, when they do.
+        "registry_demo": snapshot.demo,
+        "registry_real_count": snapshot.real_count,
+    }
 
 
 @bp.after_request

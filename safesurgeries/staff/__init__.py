@@ -2,7 +2,10 @@
 
 from flask import Flask
 
-from . import admin_views  # noqa: F401 (registers the admin pages on the blueprint)
+from . import (
+    admin_views,  # noqa: F401 (registers the admin pages on the blueprint)
+    demo_views,  # noqa: F401 (registers the demo data page on the blueprint)
+)
 from .access import login_manager
 from .cli import staff_cli
 from .models import SignInThrottle, StaffRole, StaffUser

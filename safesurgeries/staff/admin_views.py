@@ -4,6 +4,7 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from ..audit import AuditEntry
+from ..demo.loader import demo_listing_count
 from ..extensions import db
 from ..pledges import lifecycle
 from ..pledges.models import Listing
@@ -25,7 +26,7 @@ def listings():
         .where(Listing.active.is_(True), Listing.is_demo.is_(False))
         .order_by(Listing.listed_since.desc())
     ).all()
-    return render_template("staff/listings.html", listings=rows)
+    return render_template("staff/listings.html", listings=rows, demo=demo_listing_count())
 
 
 @bp.route("/listings/<int:listing_id>", methods=["GET", "POST"])

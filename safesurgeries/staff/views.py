@@ -12,6 +12,7 @@ from ..pledges import lifecycle, review
 from ..pledges.models import Pledge, PledgeStatus, RejectionReason
 from .access import reviewer_required
 from .accounts import sign_in
+from .demo_notice import remind_about_demo_data
 from .forms import RejectForm, SignInForm
 
 bp = Blueprint("staff", __name__, url_prefix="/staff")
@@ -96,6 +97,8 @@ def pledge(pledge_id: int):
 def approve(pledge_id: int):
     decision = lifecycle.approve(pledge_id, current_user._get_current_object())
     flash(decision.message, "success" if decision.done else "error")
+    if decision.done:
+        remind_about_demo_data()
     return redirect(url_for("staff.queue"), 303)
 
 
@@ -107,9 +110,13 @@ def approve_selected():
     ids = [int(value) for value in request.form.getlist("pledge") if value.isdecimal() and int(value) < 2**31][:200]
     if not ids:
         flash("Select at least one pledge to approve.", "error")
+    approved = False
     for pledge_id in ids:
         decision = lifecycle.approve(pledge_id, current_user._get_current_object())
         flash(decision.message, "success" if decision.done else "error")
+        approved = approved or decision.done
+    if approved:
+        remind_about_demo_data()
     return redirect(url_for("staff.queue"), 303)
 
 
