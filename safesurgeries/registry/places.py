@@ -12,6 +12,7 @@ import threading
 from dataclasses import dataclass
 
 from flask import current_app
+from flask_babel import gettext as _
 from sqlalchemy import func, select
 
 from ..extensions import db
@@ -29,6 +30,20 @@ _lock = threading.Lock()
 
 class PlaceError(ValueError):
     """Text we cannot turn into a place; the message says what to do."""
+
+
+class OutsideTheNations(Exception):
+    """A postcode of the Isle of Man or the Channel Islands: not in the four nations, nor in the postcode index
+    (the ONS directory gives them no grid reference), so there is no distance to measure; `territory` says which."""
+
+    def __init__(self, label: str, territory: str):
+        super().__init__(label)
+        self.label, self.territory = label, territory
+
+
+ISLE_OF_MAN, CHANNEL_ISLANDS = "isle-of-man", "channel-islands"
+# Postcode areas outside the four nations: IM is the Isle of Man, GY Guernsey, JE Jersey.
+_CROWN_DEPENDENCIES = {"IM": ISLE_OF_MAN, "GY": CHANNEL_ISLANDS, "JE": CHANNEL_ISLANDS}
 
 
 @dataclass(frozen=True)
@@ -57,13 +72,24 @@ def looks_like_postcode(text: str) -> bool:
 
 def _postcode(text: str) -> Origin:
     try:
+        kind, name = parse_postcode(text)
+    except NotAPostcode as error:
+        raise PlaceError(str(error)) from None
+    area = "".join(c for c in name[:2] if c.isalpha())  # "IM1 1AA" and "IM1" are in area IM
+    if area in _CROWN_DEPENDENCIES:
+        raise OutsideTheNations(name, _CROWN_DEPENDENCIES[area])
+    try:
         location = postcode_index().lookup(text)
     except NotAPostcode as error:
         raise PlaceError(str(error)) from None
     except IndexMissing:
-        raise PlaceError("Searching by postcode is not available yet: the postcode index has not been built.") from None
+        raise PlaceError(
+            _("Searching by postcode is not available yet: the postcode index has not been built.")
+        ) from None
     if location is None:
-        raise PlaceError(f"We could not find the postcode {text.strip()[:20]!r}. Check it and try again.")
+        raise PlaceError(
+            _("We could not find the postcode %(postcode)s. Check it and try again.", postcode=text.strip()[:20])
+        )
     return Origin(location.postcode, location.latitude, location.longitude, location.nation)
 
 
@@ -83,8 +109,11 @@ def locate(text: str) -> Origin:
     origin = find_place(text)
     if origin is None:
         raise PlaceError(
-            f"We could not find {text.strip()[:40]!r}. Enter a postcode (like SE1 7PB), "
-            "a postcode district (like SE1) or a town."
+            _(
+                "We could not find %(place)s. Enter a postcode (like SE1 7PB), a postcode district (like SE1) "
+                "or a town.",
+                place=repr(text.strip()[:40]),
+            )
         )
     return origin
 
