@@ -93,14 +93,42 @@ def _postcode(text: str) -> Origin:
     return Origin(location.postcode, location.latitude, location.longitude, location.nation)
 
 
+# Cities the practice directory cannot place: Scotland's and Northern Ireland's practices are not in NHS England's
+# list, and a few cities outside England are searched for by name more than any. Each is its central postcode
+# district (in the postcode index); the crown dependencies' chief towns are here so they get the plain answer.
+CITY_DISTRICTS = {
+    "aberdeen": "AB10",
+    "belfast": "BT1",
+    "cardiff": "CF10",
+    "derry": "BT48",
+    "douglas": "IM1",
+    "dundee": "DD1",
+    "edinburgh": "EH1",
+    "glasgow": "G1",
+    "inverness": "IV1",
+    "londonderry": "BT48",
+    "st helier": "JE2",
+    "st peter port": "GY1",
+    "swansea": "SA1",
+}
+
+
 def find_place(text: str) -> Origin | None:
     """The postcode, district or town that text names; None if text is a town we do not know or not a place at all.
 
-    PlaceError if text looks like a postcode but is not one we can find.
+    PlaceError if text looks like a postcode but is not one we can find; OutsideTheNations for the Isle of Man's
+    and the Channel Islands' postcodes.
     """
     text = text.strip()
     if looks_like_postcode(text):
         return _postcode(text)
+    key = " ".join(text.split()).casefold()
+    if key in CITY_DISTRICTS:
+        try:
+            district = _postcode(CITY_DISTRICTS[key])
+        except OutsideTheNations as outside:
+            raise OutsideTheNations(text.title(), outside.territory) from None
+        return Origin(text.title(), district.latitude, district.longitude, district.nation)
     return _town(text)
 
 
