@@ -154,6 +154,7 @@ def _map_settings(filters: dict, results: Results | None) -> dict:
         "centre": results.origin if results is not None else None,
         "radius_km": results.radius_km if results is not None else None,
         "date_locale": str(get_locale() or "en").replace("_", "-"),  # the popups' dates, in the page's language
+        "demo": public_snapshot().demo,  # only then does the page carry the words that say so
     }
 
 
