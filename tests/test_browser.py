@@ -274,13 +274,72 @@ def test_patient_types_a_postcode_and_gets_the_nearest_with_distances(site, page
     page.goto(site.url("/surgeries"))
     page.get_by_label("Postcode, place or practice name", exact=True).fill("se1 7pb")
     page.get_by_role("button", name="Search").click()
-    expect(page.locator("#results-heading")).to_contain_text("nearest to SE1 7PB first")
+    expect(page.locator("#results-heading")).to_contain_text("within 5 miles of SE1 7PB")
+    within_five = page.locator("ol.listings .listing-distance").all_inner_texts()
+    assert within_five and all(float(re.match(r"([\d.]+) miles", text).group(1)) <= 5 for text in within_five)
+    # The patient widens the search, and the link they would share keeps the radius.
+    page.get_by_label("Distance", exact=True).select_option("25")
+    page.get_by_role("button", name="Search").click()
+    expect(page).to_have_url(re.compile(r"radius_miles=25"))
+    expect(page.locator("#results-heading")).to_contain_text("within 25 miles of SE1 7PB")
     distances = page.locator("ol.listings .listing-distance").all_inner_texts()
-    assert len(distances) >= 10
+    assert len(distances) >= len(within_five)
     km = [float(re.search(r"\(([\d.]+) km\)", text).group(1)) for text in distances]
     miles = [float(re.match(r"([\d.]+) miles", text).group(1)) for text in distances]
-    assert km == sorted(km) and km[0] < 5
+    assert km == sorted(km) and km[0] < 5 and miles[-1] <= 25
     assert all(abs(m * 1.609344 - k) < 0.2 for m, k in zip(miles, km))
+    assert page.errors == []
+
+
+def far_postcode(site) -> str:
+    """An English postcode more than 5 miles from every demo Safe Surgery (the demo's places are random)."""
+    client = site.app.test_client()
+    for postcode in ("TR21 0HE", "TR20 8RQ", "LA23 1LJ", "NE66 1AA", "TD15 1BJ", "PE31 8BA", "DT2 0AA", "EX35 6AA"):
+        body = client.get("/api/v1/surgeries", query_string={"near": postcode}).get_json()
+        if body["total"] == 0 and "nearest_miles" in body:
+            return postcode
+    raise AssertionError("every candidate has a Safe Surgery within 5 miles")
+
+
+def test_far_from_any_safe_surgery_the_patient_is_told_the_nearest_and_can_widen(site, page):
+    postcode = far_postcode(site)
+    page.goto(site.url(f"/surgeries?q={postcode}"))
+    expect(page.locator("#registry-notice")).to_contain_text(
+        re.compile(rf"No Safe Surgery within 5 miles of {postcode}\. The nearest is [\d.]+ miles away\.")
+    )
+    assert page.locator("ol.listings li").count() == 0
+    expect(page.locator("#registry-advice")).to_contain_text("every GP practice in England")
+    page.locator("#widen-search").click()
+    expect(page.locator("ol.listings li.listing").first).to_be_visible()
+    # The map, from its own postcode box: the same answer.
+    page.goto(site.url("/map"))
+    page.get_by_label("Postcode or place", exact=True).fill(postcode)
+    page.get_by_role("button", name="Show on the map").click()
+    expect(page.locator("#registry-notice")).to_contain_text(f"No Safe Surgery within 5 miles of {postcode}")
+    expect(page.locator("#registry-map-status")).to_contain_text("0 Safe Surgeries on the map")
+    assert page.errors == []
+
+
+def test_on_a_phone_the_first_result_and_the_map_are_in_the_first_screen(site, browser):
+    phone = browser.new_context(viewport=PHONE).new_page()
+    phone.goto(site.url("/surgeries?q=SE1 7PB"))
+    name = phone.locator("ol.listings li.listing .listing-name").first
+    expect(name).to_be_visible()
+    box = name.bounding_box()
+    assert box["y"] + box["height"] <= PHONE["height"], box
+    phone.goto(site.url("/map?near=SE1 7PB"))
+    box = phone.locator("#registry-map").bounding_box()
+    assert box["y"] + 200 <= PHONE["height"], box  # the map is in view, not below the fold
+    phone.context.close()
+
+
+def test_the_finder_finds_a_town_and_says_when_nothing_matches(site, page):
+    page.goto(site.url("/toolkit"))
+    page.locator("#find").fill("Xyzzyville")
+    expect(page.locator("#find-results")).to_contain_text("No practice in the directory matches “Xyzzyville”.")
+    page.locator("#find").fill("Harrow")  # in no practice's name: its address
+    expect(page.locator("#find-results button", has_text="E84083").first).to_be_visible()
+    assert page.errors == []
 
 
 # --- a patient who reads Arabic ---------------------------------------------------------------------
@@ -341,7 +400,7 @@ NOT_PAGES = ("/api/", "/assets/", "/static/", "/fonts/", ".csv", "/toolkit/toolk
 
 
 def test_a_visitor_in_belfast_is_told_what_the_registry_covers_not_sent_to_england(site, page):
-    notice = "No Safe Surgeries are listed in Northern Ireland. The registry covers practices in England, Scotland"
+    notice = "The registry does not cover Northern Ireland: it lists GP practices in England, Scotland and Wales only."
     page.goto(site.url("/map?near=BT1 5GS"))
     expect(page.locator("#registry-map-status")).to_contain_text(notice)
     assert page.locator(".leaflet-marker-icon").count() == 0

@@ -103,6 +103,7 @@ QUERY = st.dictionaries(
             "near",
             "region",
             "radius_km",
+            "radius_miles",
             "page",
             "limit",
             "offset",

@@ -380,3 +380,35 @@ def test_import_only_if_empty_leaves_a_filled_directory_alone(imported, runner, 
 def test_import_only_if_empty_fills_an_empty_directory(app, runner):
     result = runner.invoke(args=["practices", "import", "--only-if-empty", str(SAMPLE)])
     assert summary(result)["added"] == 300
+
+
+# --- places in the finder --------------------------------------------------------------------------
+
+
+def test_finder_finds_practices_in_a_town(imported, client):
+    """No practice is named after Harrow, but two have it in their address; London is a place (the directory's
+    London practices lie close together), so its practices come nearest to its centre first."""
+    harrow = {p["ods_code"] for p in search(client, "Harrow")}
+    assert "E84083" in harrow  # Lanfranc Medical Centre, Greenford Road, Harrow
+    london = search(client, "london")
+    assert 1 <= len(london) <= 20
+    assert all(p["postcode"].split()[0][:1] in ("E", "N", "S", "W") for p in london)  # London's postcode areas
+    for path in ("/toolkit", "/pledge"):
+        soup = BeautifulSoup(client.get(path, query_string={"find": "Harrow"}).data, "html.parser")
+        assert any("E84083" in a["href"] for a in soup.select("#find-results a")), path
+        assert soup.select_one("#find-no-match") is None
+
+
+@pytest.mark.parametrize("path", ["/toolkit", "/pledge"])
+def test_finder_says_plainly_when_nothing_matches(imported, client, path):
+    soup = BeautifulSoup(client.get(path, query_string={"find": "Xyzzyville"}).data, "html.parser")
+    assert soup.select("#find-results li") == []
+    assert (
+        soup.select_one("#find-no-match")
+        .get_text(" ", strip=True)
+        .startswith("No practice in the directory matches “Xyzzyville”.")
+    )
+    # Search-as-you-type says the same, from the page's own words.
+    field = soup.select_one("input[data-practice-search]")
+    assert field["data-no-match"].startswith("No practice in the directory matches “{query}”.")
+    assert search(client, "Xyzzyville") == []

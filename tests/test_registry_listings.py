@@ -130,18 +130,22 @@ def test_display_name_and_phone_corrections_win_over_the_directory(app, client):
 
 
 def test_nearest_first_from_london_and_from_leeds(client, three_cities):
-    assert codes(client, near="SE1") == ["Y10001", "Y10002", "Y10003"]
-    assert codes(client, near="LS2 9JT") == ["Y10003", "Y10002", "Y10001"]
-    assert page_codes(client, q="SE1") == ["Y10001", "Y10002", "Y10003"]
+    assert codes(client, near="SE1", radius_km=1000) == ["Y10001", "Y10002", "Y10003"]
+    assert codes(client, near="LS2 9JT", radius_miles=600) == ["Y10003", "Y10002", "Y10001"]
+    assert page_codes(client, q="SE1", radius_miles=600) == ["Y10001", "Y10002", "Y10003"]
+    # Without a radius, 5 miles: only the London listing is that near SE1.
+    assert codes(client, near="SE1") == page_codes(client, q="SE1") == ["Y10001"]
 
 
 def test_a_town_typed_as_the_search_finds_the_nearest_first(client, runner, three_cities):
     """A town is known from the directory's addresses: Bradford's practices put it 13 km from Leeds."""
     assert import_file(runner, SAMPLE).exit_code == 0
-    assert codes(client, q="Bradford") == ["Y10003", "Y10002", "Y10001"]
+    assert codes(client, q="Bradford", radius_km=1000) == ["Y10003", "Y10002", "Y10001"]
     assert codes(client, near="bradford", radius_km=30) == ["Y10003"]
-    soup = BeautifulSoup(client.get("/surgeries", query_string={"q": "Bradford"}).data, "html.parser")
-    assert page_codes(client, q="Bradford")[0] == "Y10003"
+    soup = BeautifulSoup(
+        client.get("/surgeries", query_string={"q": "Bradford", "radius_miles": 10}).data, "html.parser"
+    )
+    assert page_codes(client, q="Bradford", radius_miles=10) == ["Y10003"]
     assert "km" in soup.select_one("ol.listings").get_text() and "miles" in soup.select_one("ol.listings").get_text()
 
 
@@ -158,7 +162,8 @@ def test_distances_agree_with_the_geodesic_on_the_wgs84_ellipsoid(client, three_
     some 60 km further from London (23%), and miles given as kilometres would be 38% short.
     """
     origin = client.get("/api/v1/postcodes/SE15 1AA").get_json()
-    items = client.get("/api/v1/surgeries", query_string={"near": "SE15 1AA"}).get_json()["surgeries"]
+    items = client.get("/api/v1/surgeries", query_string={"near": "SE15 1AA", "radius_km": 1000}).get_json()
+    items = items["surgeries"]
     assert [item["ods_code"] for item in items] == ["Y10001", "Y10002", "Y10003"]
     for item in items:  # about 4 km, 267 km and 278 km
         expected = geodesic_km(origin, item)
@@ -173,13 +178,13 @@ def test_list_page_shows_distance_in_miles_and_kilometres(client, three_cities):
     first = soup.select_one("ol.listings .listing")
     assert "Piccadilly Medical Practice" in first.get_text()
     assert first.select_one(".listing-distance").get_text(strip=True) == "0.0 miles (0.0 km) away"
-    assert "nearest to M1 1AE first" in soup.select_one("#results-heading").get_text(" ", strip=True)
+    assert "1 Safe Surgery within 5 miles of M1 1AE" in soup.select_one("#results-heading").get_text(" ", strip=True)
 
 
 def test_limit_gives_the_first_of_the_same_order(client, three_cities):
-    assert codes(client, near="LS2 9JT", limit=2) == ["Y10003", "Y10002"]
-    response = client.get("/api/v1/surgeries", query_string={"near": "LS2 9JT", "limit": 1}).get_json()
-    assert response["count"] == 1 and response["total"] == 3
+    assert codes(client, near="LS2 9JT", limit=2, radius_km=1000) == ["Y10003", "Y10002"]
+    response = client.get("/api/v1/surgeries", query_string={"near": "LS2 9JT", "limit": 1, "radius_km": 1000})
+    assert response.get_json()["count"] == 1 and response.get_json()["total"] == 3
 
 
 def test_radius_keeps_only_listings_within_it(client, three_cities):
@@ -210,10 +215,15 @@ def test_nearest_first_with_many_listings_agrees_with_sorting_them_all(app, clie
     ]
     for n, postcode in enumerate(postcodes):
         add_listing(app, f"Y3{n:04d}", f"Practice {n:02d}", postcode)
-    items = client.get("/api/v1/surgeries", query_string={"near": "WC2N 5DU"}).get_json()["surgeries"]
+    wide = {"near": "WC2N 5DU", "radius_km": 1000}
+    items = client.get("/api/v1/surgeries", query_string=wide).get_json()["surgeries"]
     distances = [item["distance_km"] for item in items]
     assert distances == sorted(distances) and len(items) == len(postcodes)
-    assert codes(client, near="WC2N 5DU", limit=5) == [item["ods_code"] for item in items[:5]]
+    assert codes(client, **wide, limit=5) == [item["ods_code"] for item in items[:5]]
+    # Nothing within a radius: the nearest, found by widening a band, is the first of the full sort.
+    far = client.get("/api/v1/surgeries", query_string={"near": "TR18 4AA", "radius_miles": 1}).get_json()
+    everything = client.get("/api/v1/surgeries", query_string={"near": "TR18 4AA", "radius_km": 1000}).get_json()
+    assert far["total"] == 0 and far["nearest_km"] == everything["surgeries"][0]["distance_km"]
 
 
 # --- filters --------------------------------------------------------------------------------------
@@ -223,7 +233,7 @@ def test_region_filter(client, three_cities):
     assert codes(client, region="Y62") == ["Y10002"]
     assert codes(client, region="y63") == ["Y10003"]
     assert page_codes(client, region="Y56") == ["Y10001"]
-    assert codes(client, near="SE1", region="Y63") == ["Y10003"]
+    assert codes(client, near="SE1", region="Y63", radius_km=1000) == ["Y10003"]
 
 
 def test_text_search_matches_name_postcode_and_address(client, three_cities):

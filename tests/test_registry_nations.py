@@ -59,40 +59,77 @@ def test_a_practice_page_says_its_nation(client, britain):
     assert "Nation England" in text_of(client.get("/surgeries/Y20001"))
 
 
-@pytest.mark.parametrize(
-    "place, nation_name", [(BELFAST, "Northern Ireland"), (CARDIFF, "Wales"), ("BT1", "Northern Ireland")]
-)
-def test_a_search_from_a_nation_with_no_listing_says_what_the_registry_covers(client, britain, place, nation_name):
-    notice = (
-        f"No Safe Surgeries are listed in {nation_name}. The registry covers practices in England, Scotland and Wales."
-    )
-    page = client.get("/surgeries", query_string={"q": place})
-    assert page.status_code == 200
-    soup = BeautifulSoup(page.data, "html.parser")
-    assert soup.select_one("#registry-notice").get_text(strip=True) == notice
-    assert soup.select("ol.listings li") == []  # no far-away practice from another nation
+COVERED = "England, Scotland and Wales"
+NOTICES = {
+    BELFAST: f"The registry does not cover Northern Ireland: it lists GP practices in {COVERED} only.",
+    "BT1": f"The registry does not cover Northern Ireland: it lists GP practices in {COVERED} only.",
+    CARDIFF: f"No Safe Surgery in Wales is listed yet. The registry covers GP practices in {COVERED}.",
+    "IM1 1AA": f"The registry does not cover the Isle of Man: it lists GP practices in {COVERED} only.",
+    "JE2 3AB": f"The registry does not cover the Channel Islands: it lists GP practices in {COVERED} only.",
+    "GY1": f"The registry does not cover the Channel Islands: it lists GP practices in {COVERED} only.",
+}
+# Each nation's own rule, from FACTS.md; England's is never told to someone searching from elsewhere.
+ADVICE = {
+    BELFAST: "form HSCR-1",
+    "BT1": "form HSCR-1",
+    CARDIFF: "WHC/2025/025",
+    "IM1 1AA": None,
+    "JE2 3AB": None,
+    "GY1": None,
+}
+
+
+@pytest.mark.parametrize("place", list(NOTICES))
+def test_a_search_from_outside_the_listed_nations_says_what_the_registry_covers(client, britain, place):
+    notice = NOTICES[place]
+    for page in (client.get("/surgeries", query_string={"q": place}), client.get("/map", query_string={"near": place})):
+        assert page.status_code == 200
+        soup = BeautifulSoup(page.data, "html.parser")
+        assert soup.select_one("#registry-notice").get_text(strip=True) == notice
+        assert soup.select("ol.listings li") == []  # no far-away practice from another nation
+        advice = soup.select_one("#registry-advice")
+        if ADVICE[place] is None:
+            assert advice is None
+        else:
+            assert ADVICE[place] in advice.get_text() and "in England" not in advice.get_text()
+        assert "immigration status to register" not in text_of(page)  # England's rule is not told here
     body = client.get("/api/v1/surgeries", query_string={"near": place}).get_json()
     assert (body["surgeries"], body["total"], body["notice"]) == ([], 0, notice)
+    assert "nearest_km" not in body  # nothing across the border is offered as "nearest"
+    assert (ADVICE[place] or "") in body.get("advice", "")
     assert client.get("/api/v1/surgeries.geojson", query_string={"near": place}).get_json()["notice"] == notice
+    assert client.get("/api/v1/surgeries.csv", query_string={"near": place}).data.decode("utf-8-sig").count("\n") == 1
 
 
-def test_a_search_from_a_nation_with_listings_is_nearest_first_as_before(client, britain):
-    from_edinburgh = client.get("/api/v1/surgeries", query_string={"near": EDINBURGH}).get_json()
-    assert [item["ods_code"] for item in from_edinburgh["surgeries"]] == ["S20001", "Y20002", "Y20001"]
-    assert "notice" not in from_edinburgh
-    from_london = client.get("/api/v1/surgeries", query_string={"near": "SE15 5AB"}).get_json()
-    assert [item["ods_code"] for item in from_london["surgeries"]] == ["Y20001", "Y20002", "S20001"]
-    # Asking for a nation by name is an explicit choice: nearest first within it, wherever the visitor is.
-    english = client.get("/api/v1/surgeries", query_string={"near": BELFAST, "nation": "england"}).get_json()
-    assert [item["ods_code"] for item in english["surgeries"]] == ["Y20002", "Y20001"] and "notice" not in english
+def test_edinburgh_with_a_scottish_listing_far_off_is_told_the_nearest_and_scotlands_rule(client, britain):
+    """EH1 1YZ is about 2 miles from the Leith listing: outside a 1-mile radius, inside the default 5."""
+    page = client.get("/surgeries", query_string={"q": "EH1 1YZ", "radius_miles": "1"})
+    soup = BeautifulSoup(page.data, "html.parser")
+    notice = soup.select_one("#registry-notice").get_text(strip=True)
+    assert notice.startswith("No Safe Surgery within 1 mile of EH1 1YZ. The nearest is ")
+    assert soup.select("ol.listings li") == []
+    assert "NHS inform" in soup.select_one("#registry-advice").get_text()
+    widen = soup.select_one("#widen-search")
+    assert (
+        widen.get_text(strip=True) == "Search within 2 miles" or widen.get_text(strip=True) == "Search within 5 miles"
+    )
+    widened = BeautifulSoup(client.get(widen["href"]).data, "html.parser")
+    assert [a.get_text() for a in widened.select("ol.listings .listing-name a")] == ["Leith Surgery"]
+    default = BeautifulSoup(client.get("/surgeries", query_string={"q": "EH1 1YZ"}).data, "html.parser")
+    assert "1 Safe Surgery within 5 miles of EH1 1YZ" in default.select_one("#results-heading").get_text(
+        " ", strip=True
+    )
 
 
 def test_a_place_in_a_nation_with_no_listing_gets_the_notice(app, client, runner, britain):
     """Towns come from the directory's addresses; Flintshire's practices are all in Wales (grouping W00)."""
     assert import_file(runner, SAMPLE).exit_code == 0
     body = client.get("/api/v1/surgeries", query_string={"q": "Flintshire"}).get_json()
-    assert body["surgeries"] == [] and body["notice"].startswith("No Safe Surgeries are listed in Wales.")
-    assert client.get("/api/v1/surgeries", query_string={"q": "Leeds"}).get_json()["total"] == 3
+    assert body["surgeries"] == [] and body["notice"].startswith("No Safe Surgery in Wales is listed yet.")
+    leeds = client.get("/api/v1/surgeries", query_string={"q": "Leeds"}).get_json()
+    # A town searches within the default radius too; Leeds is far from every listing, so none, and how far.
+    assert (leeds["total"], leeds["radius_miles"]) == (0, 5) and leeds["nearest_miles"] > 50
+    assert client.get("/api/v1/surgeries", query_string={"q": "Leeds", "radius_km": 1000}).get_json()["total"] == 3
 
 
 def test_stats_count_listed_and_open_practices_per_nation(app, client, runner, britain):

@@ -2,6 +2,7 @@
 
 import csv
 import io
+import json
 
 from bs4 import BeautifulSoup
 from registry_helpers import LEEDS, LONDON, add_listing
@@ -49,15 +50,19 @@ def test_map_region_filter_goes_to_the_geojson(client):
     assert client.get("/map?region=Y00").status_code == 400
 
 
-def test_map_script_builds_popups_with_text_only():
+def test_map_script_builds_popups_with_text_only(client):
     from safesurgeries.registry import views
 
     script = views.bp.root_path.rsplit("/", 1)[0] + "/static/registry-map.js"
     text = open(script, encoding="utf-8").read()
     assert "innerHTML" not in text and "insertAdjacentHTML" not in text
     assert "textContent" in text
-    for words in ("Safe Surgery since", "last confirmed"):
-        assert words in text
+    # Its words come from the page, in the page's language.
+    element = BeautifulSoup(client.get("/map").data, "html.parser").select_one("#registry-map")
+    messages = json.loads(element["data-messages"])
+    assert messages["since"] == "Safe Surgery since {date}" and messages["many"] == "{count} Safe Surgeries on the map."
+    for name in ("since", "confirmed", "phone", "loading", "failed"):
+        assert f'message("{name}"' in text
 
 
 def test_embed_map_may_be_framed_and_is_filtered_by_its_parameters(app, client):
@@ -67,7 +72,7 @@ def test_embed_map_may_be_framed_and_is_filtered_by_its_parameters(app, client):
     assert "frame-ancestors *" in response.headers["Content-Security-Policy"].split("; ")
     assert "X-Frame-Options" not in response.headers
     element = BeautifulSoup(response.data, "html.parser").select_one("#registry-map")
-    assert element["data-geojson-url"] == "/api/v1/surgeries.geojson?region=Y56&near=SE1"
+    assert element["data-geojson-url"] == "/api/v1/surgeries.geojson?near=SE1&region=Y56"
     assert float(element["data-centre-lat"]) > 51
     assert client.get("/embed/map?near=ZZ9 9ZZ").status_code == 400
 

@@ -1,8 +1,9 @@
 """Looking practices up in the directory."""
 
+import math
 from dataclasses import dataclass
 
-from sqlalchemy import case, or_
+from sqlalchemy import String, case, cast, or_
 
 from ..extensions import db
 from .models import Practice, PracticeStatus
@@ -18,8 +19,59 @@ def find_practice(ods_code: str) -> Practice | None:
     )
 
 
+# A place's practices: those within this many degrees of latitude of it (about 7 miles), nearest first.
+PLACE_SPAN_DEGREES = 0.1
+
+
 def search_practices(query: str, limit: int = SEARCH_LIMIT) -> list[Practice]:
-    """Practices whose name, ODS code or postcode match; exact code first, then open GP practices."""
+    """Practices whose name, ODS code or postcode match; exact code first, then open GP practices. If fewer than
+    limit match, then practices in the place query names ("Harrow", "London": the registry's places, nearest to
+    its centre first) or, for a place we cannot place, whose address mentions it."""
+    found = _by_name_code_or_postcode(query, limit)
+    if len(query) < 2 or len(found) >= limit:
+        return found
+    seen = {practice.id for practice in found}
+    more = [p for p in _in_place(query, limit + len(seen)) if p.id not in seen]
+    return found + more[: limit - len(found)]
+
+
+def _in_place(query: str, limit: int) -> list[Practice]:
+    # The registry's places: postcode districts, the directory's towns and a few cities (imported here, where it
+    # is used, as the registry's modules import this package's models).
+    from ..registry.places import OutsideTheNations, PlaceError, find_place, looks_like_postcode
+
+    if looks_like_postcode(query):
+        return []  # a postcode's practices are found by its prefix already
+    try:
+        origin = find_place(query)
+    except (PlaceError, OutsideTheNations):
+        origin = None
+    open_first = case((Practice.status == PracticeStatus.ACTIVE, 0), else_=1)
+    if origin is None:
+        # Not a place we can put on a map: the practices whose address has the words in it.
+        statement = (
+            db.select(Practice)
+            .where(Practice.is_demo.is_(False), cast(Practice.address_lines, String).icontains(query, autoescape=True))
+            .order_by(open_first, Practice.name)
+            .limit(limit)
+        )
+        return list(db.session.scalars(statement))
+    span_lon = PLACE_SPAN_DEGREES / max(0.1, math.cos(math.radians(origin.latitude)))
+    statement = db.select(Practice).where(
+        Practice.is_demo.is_(False),
+        Practice.latitude.between(origin.latitude - PLACE_SPAN_DEGREES, origin.latitude + PLACE_SPAN_DEGREES),
+        Practice.longitude.between(origin.longitude - span_lon, origin.longitude + span_lon),
+    )
+
+    def distance(practice: Practice) -> float:
+        dx = (practice.longitude - origin.longitude) * math.cos(math.radians(origin.latitude))
+        return math.hypot(practice.latitude - origin.latitude, dx)
+
+    nearby = sorted(db.session.scalars(statement), key=lambda p: (p.status is not PracticeStatus.ACTIVE, distance(p)))
+    return nearby[:limit]
+
+
+def _by_name_code_or_postcode(query: str, limit: int) -> list[Practice]:
     if len(query) < 2:
         return []
     compact = "".join(query.split()).upper()

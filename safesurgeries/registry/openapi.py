@@ -17,7 +17,7 @@ import functools
 
 from .. import nations
 from .regions import REGION_NAMES
-from .search import MAX_LIMIT, MAX_RADIUS_KM
+from .search import DEFAULT_RADIUS_MILES, MAX_LIMIT, MAX_RADIUS_KM, MAX_RADIUS_MILES
 from .snapshot import PUBLIC_FIELDS
 
 # A body the API turns into a toolkit: the document's example, and the fuzzer's known-good case.
@@ -159,8 +159,28 @@ DEMO_COUNT = {
 NOTICE = {
     "type": "string",
     "description": "Only when `near` (or a place in `q`) is in a nation where no practice "
-    "is listed: there are then no results, and this says which nations the "
-    "registry covers.",
+    "is listed, or in the Isle of Man or the Channel Islands: there are then no results, and this says "
+    "which nations the registry covers.",
+}
+# From a place: the radius searched within, and with nothing in it, how far the nearest listing is.
+NEARBY = {
+    "radius_km": {
+        "type": "number",
+        "description": f"Only with a place (`near`, or a place in `q`): the radius searched within, "
+        f"{DEFAULT_RADIUS_MILES} miles unless `radius_km` or `radius_miles` asked for another.",
+    },
+    "radius_miles": {"type": "number", "description": "The same radius in miles."},
+    "nearest_km": {
+        "type": "number",
+        "description": "Only when nothing matches within the radius: how far away the nearest listing "
+        "matching the other filters is (ask again with a wider radius to get it).",
+    },
+    "nearest_miles": {"type": "number", "description": "The same distance in miles."},
+    "advice": {
+        "type": "string",
+        "description": "Only with a place and no results: what the rules for registering with a GP are in the "
+        "nation searched from, for a patient (none for the Isle of Man or the Channel Islands).",
+    },
 }
 
 FILTERS = [
@@ -173,13 +193,19 @@ FILTERS = [
     _query(
         "near",
         "A postcode (SE1 7PB), a postcode district (SE1) or a town: results come nearest first, "
-        "with distance_km and miles.",
+        f"with distance_km and miles, within {DEFAULT_RADIUS_MILES} miles unless a radius is given.",
         SEARCH_TEXT,
     ),
     _query(
         "radius_km",
-        "Only listings within this many kilometres of `near`.",
+        f"Only listings within this many kilometres of `near` (default: {DEFAULT_RADIUS_MILES} miles). "
+        "Not with `radius_miles`.",
         {"type": "number", "minimum": 0, "exclusiveMinimum": True, "maximum": MAX_RADIUS_KM},
+    ),
+    _query(
+        "radius_miles",
+        f"Only listings within this many miles of `near` (default: {DEFAULT_RADIUS_MILES}). Not with `radius_km`.",
+        {"type": "number", "minimum": 0, "exclusiveMinimum": True, "maximum": MAX_RADIUS_MILES},
     ),
     _query("region", "An NHS England region code.", {"type": "string", "enum": list(REGION_NAMES)}),
     _query("nation", "Only listings in this UK nation.", {"type": "string", "enum": list(nations.ALL)}),
@@ -256,6 +282,7 @@ SCHEMAS = {
             "demo": DEMO,
             "demo_count": DEMO_COUNT,
             "notice": NOTICE,
+            **NEARBY,
             **CHANGES,
         },
     },
@@ -268,6 +295,7 @@ SCHEMAS = {
             "demo": DEMO,
             "demo_count": DEMO_COUNT,
             "notice": NOTICE,
+            **NEARBY,
             **CHANGES,
             "features": {
                 "type": "array",

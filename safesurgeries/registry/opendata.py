@@ -37,7 +37,20 @@ def _json_bytes(data: dict) -> bytes:
 
 
 def _notice(results: Results) -> dict:
-    return {"notice": results.notice} if results.notice else {}
+    """From a place: the radius searched; with nothing in it, how far the nearest listing is, or (from a nation
+    or island with no listing) what the registry covers; and where the rules for registering there are told."""
+    extra = {}
+    if results.radius_km is not None:
+        extra["radius_km"] = round(results.radius_km, 2)
+        extra["radius_miles"] = round(results.radius_miles, 2)
+    if results.nearest is not None:
+        extra["nearest_km"] = results.nearest["distance_km"]
+        extra["nearest_miles"] = results.nearest["miles"]
+    if results.notice:
+        extra["notice"] = results.notice
+    if results.advice:
+        extra["advice"] = results.advice
+    return extra
 
 
 def _demo(snapshot: Snapshot) -> dict:

@@ -12,6 +12,7 @@ import threading
 from dataclasses import dataclass
 
 from flask import current_app
+from flask_babel import gettext as _
 from sqlalchemy import func, select
 
 from ..extensions import db
@@ -29,6 +30,20 @@ _lock = threading.Lock()
 
 class PlaceError(ValueError):
     """Text we cannot turn into a place; the message says what to do."""
+
+
+class OutsideTheNations(Exception):
+    """A postcode of the Isle of Man or the Channel Islands: not in the four nations, nor in the postcode index
+    (the ONS directory gives them no grid reference), so there is no distance to measure; `territory` says which."""
+
+    def __init__(self, label: str, territory: str):
+        super().__init__(label)
+        self.label, self.territory = label, territory
+
+
+ISLE_OF_MAN, CHANNEL_ISLANDS = "isle-of-man", "channel-islands"
+# Postcode areas outside the four nations: IM is the Isle of Man, GY Guernsey, JE Jersey.
+_CROWN_DEPENDENCIES = {"IM": ISLE_OF_MAN, "GY": CHANNEL_ISLANDS, "JE": CHANNEL_ISLANDS}
 
 
 @dataclass(frozen=True)
@@ -57,24 +72,63 @@ def looks_like_postcode(text: str) -> bool:
 
 def _postcode(text: str) -> Origin:
     try:
+        kind, name = parse_postcode(text)
+    except NotAPostcode as error:
+        raise PlaceError(str(error)) from None
+    area = "".join(c for c in name[:2] if c.isalpha())  # "IM1 1AA" and "IM1" are in area IM
+    if area in _CROWN_DEPENDENCIES:
+        raise OutsideTheNations(name, _CROWN_DEPENDENCIES[area])
+    try:
         location = postcode_index().lookup(text)
     except NotAPostcode as error:
         raise PlaceError(str(error)) from None
     except IndexMissing:
-        raise PlaceError("Searching by postcode is not available yet: the postcode index has not been built.") from None
+        raise PlaceError(
+            _("Searching by postcode is not available yet: the postcode index has not been built.")
+        ) from None
     if location is None:
-        raise PlaceError(f"We could not find the postcode {text.strip()[:20]!r}. Check it and try again.")
+        raise PlaceError(
+            _("We could not find the postcode %(postcode)s. Check it and try again.", postcode=text.strip()[:20])
+        )
     return Origin(location.postcode, location.latitude, location.longitude, location.nation)
+
+
+# Cities the practice directory cannot place: Scotland's and Northern Ireland's practices are not in NHS England's
+# list, and a few cities outside England are searched for by name more than any. Each is its central postcode
+# district (in the postcode index); the crown dependencies' chief towns are here so they get the plain answer.
+CITY_DISTRICTS = {
+    "aberdeen": "AB10",
+    "belfast": "BT1",
+    "cardiff": "CF10",
+    "derry": "BT48",
+    "douglas": "IM1",
+    "dundee": "DD1",
+    "edinburgh": "EH1",
+    "glasgow": "G1",
+    "inverness": "IV1",
+    "londonderry": "BT48",
+    "st helier": "JE2",
+    "st peter port": "GY1",
+    "swansea": "SA1",
+}
 
 
 def find_place(text: str) -> Origin | None:
     """The postcode, district or town that text names; None if text is a town we do not know or not a place at all.
 
-    PlaceError if text looks like a postcode but is not one we can find.
+    PlaceError if text looks like a postcode but is not one we can find; OutsideTheNations for the Isle of Man's
+    and the Channel Islands' postcodes.
     """
     text = text.strip()
     if looks_like_postcode(text):
         return _postcode(text)
+    key = " ".join(text.split()).casefold()
+    if key in CITY_DISTRICTS:
+        try:
+            district = _postcode(CITY_DISTRICTS[key])
+        except OutsideTheNations as outside:
+            raise OutsideTheNations(text.title(), outside.territory) from None
+        return Origin(text.title(), district.latitude, district.longitude, district.nation)
     return _town(text)
 
 
@@ -83,8 +137,11 @@ def locate(text: str) -> Origin:
     origin = find_place(text)
     if origin is None:
         raise PlaceError(
-            f"We could not find {text.strip()[:40]!r}. Enter a postcode (like SE1 7PB), "
-            "a postcode district (like SE1) or a town."
+            _(
+                "We could not find %(place)s. Enter a postcode (like SE1 7PB), a postcode district (like SE1) "
+                "or a town.",
+                place=repr(text.strip()[:40]),
+            )
         )
     return origin
 

@@ -3,7 +3,8 @@
 import datetime as dt
 
 from flask import Blueprint, Response, abort, current_app, render_template, request, send_from_directory, url_for
-from flask_babel import format_date
+from flask_babel import format_date, get_locale, ngettext
+from flask_babel import gettext as _
 from xstatic.pkg import leaflet, leaflet_markercluster
 
 from .. import nations
@@ -13,7 +14,14 @@ from . import stats as registry_stats
 from .caching import PAGE_MAX_AGE, make_cacheable
 from .not_listed import not_listed
 from .regions import REGION_NAMES
-from .search import SearchError, locate_origin, parse_filters, search_listings
+from .search import (
+    DEFAULT_RADIUS_MILES,
+    RADIUS_CHOICES_MILES,
+    Results,
+    SearchError,
+    parse_filters,
+    search_listings,
+)
 from .snapshot import find_listing, public_snapshot
 
 bp = Blueprint("registry", __name__)
@@ -36,6 +44,16 @@ def nation_name(nation: str | None) -> str:
     return nations.name(nation)
 
 
+@bp.app_template_filter("miles")
+def miles_text(value: float) -> str:
+    """7.2 as '7.2 miles', 1 as '1 mile': whole numbers without a decimal, others to one place."""
+    rounded = round(value, 1)
+    number = int(rounded) if rounded == int(rounded) else rounded
+    if isinstance(number, int):
+        return ngettext("%(num)s mile", "%(num)s miles", number)
+    return _("%(num)s miles", num=number)  # a fraction is plural in English; ngettext wants a whole number
+
+
 @bp.context_processor
 def registry_context() -> dict:
     snapshot = public_snapshot()
@@ -48,6 +66,33 @@ def registry_context() -> dict:
     }
 
 
+SEARCH_ARGS = ("q", "near", "radius_km", "radius_miles", "region", "nation")
+
+
+def _typed() -> dict:
+    return {name: request.args.get(name, "")[:100] for name in SEARCH_ARGS}
+
+
+def radius_choices(results: Results | None) -> tuple[list[float], float]:
+    """The radii the form offers (in miles) and the one selected: the one searched within, else the default."""
+    choices = list(RADIUS_CHOICES_MILES)
+    selected = DEFAULT_RADIUS_MILES
+    if results is not None and results.radius_miles is not None:
+        selected = round(results.radius_miles, 1)
+        selected = int(selected) if selected == int(selected) else selected
+        if selected not in choices:
+            choices = sorted([*choices, selected])
+    return choices, selected
+
+
+def _widen_url(endpoint: str, results: Results | None) -> str | None:
+    """The same search within a radius that takes in the nearest listing."""
+    if results is None or results.nearest is None:
+        return None
+    args = {k: v for k, v in request.args.items() if v and k not in ("page", "radius_km", "radius_miles")}
+    return url_for(endpoint, **args, radius_miles=results.wider_radius_miles())
+
+
 @bp.after_request
 def public_read(response: Response) -> Response:
     return make_cacheable(response, PAGE_MAX_AGE)
@@ -56,21 +101,28 @@ def public_read(response: Response) -> Response:
 def _page_number() -> int:
     raw = request.args.get("page", "1").strip() or "1"
     if not raw.isdecimal() or not 1 <= int(raw) <= 100000:  # isdigit would pass "²", which int() refuses
-        raise SearchError("page", "The page number must be a whole number from 1.")
+        raise SearchError("page", _("The page number must be a whole number from 1."))
     return int(raw)
 
 
 @bp.get("/surgeries")
 @translated
 def surgeries():
-    """The list: search by postcode, place or name, filter by region; nearest first; works without JavaScript."""
-    typed = {name: request.args.get(name, "")[:100] for name in ("q", "near", "radius_km", "region", "nation")}
+    """The list: search by postcode, place or name, filter by region; nearest first within a radius; works
+    without JavaScript."""
+    typed = _typed()
     try:
         page = _page_number()
-        results = search_listings(**parse_filters(request.args), limit=PER_PAGE, offset=(page - 1) * PER_PAGE)
+        results = search_listings(
+            **parse_filters(request.args), limit=PER_PAGE, offset=(page - 1) * PER_PAGE, radius_needs_place=False
+        )
     except SearchError as error:
-        return render_template("registry/list.html", typed=typed, error=error, results=None), 400
+        return render_template(
+            "registry/list.html", typed=typed, error=error, results=None, radii=radius_choices(None)
+        ), 400
     pages = max(1, -(-results.total // PER_PAGE))
+    if page > pages:
+        abort(404)  # past the last page: there is no such page, not an empty one
     return render_template(
         "registry/list.html",
         typed=typed,
@@ -80,6 +132,8 @@ def surgeries():
         pages=pages,
         first=(page - 1) * PER_PAGE + 1,
         page_url=_page_url,
+        radii=radius_choices(results),
+        widen_url=_widen_url("registry.surgeries", results),
     )
 
 
@@ -98,28 +152,55 @@ def surgery(ods_code: str):
     return render_template("registry/surgery.html", item=item)
 
 
-def _map_settings(region: str, near: str) -> dict:
+def _map_settings(filters: dict, results: Results | None) -> dict:
     """What the map's script reads from data attributes: no inline script, so a strict CSP can hold."""
-    if region and region not in REGION_NAMES:
-        raise SearchError("region", "Choose one of the NHS England regions.")
-    centre = locate_origin(near) if near else None
-    args = {k: v for k, v in (("region", region), ("near", near)) if v}
+    wanted = ("region", "near", "radius_km", "radius_miles") if results is not None else ("region",)
+    args = {k: v for k, v in filters.items() if v is not None and k in wanted}
     return {
         "geojson_url": url_for("registry_api.surgeries_geojson", **args),
         "tile_url": current_app.config["MAP_TILE_URL"],
         "attribution": current_app.config["MAP_TILE_ATTRIBUTION"],
-        "centre": centre,
+        "centre": results.origin if results is not None else None,
+        "radius_km": results.radius_km if results is not None else None,
+        "date_locale": str(get_locale() or "en").replace("_", "-"),  # the popups' dates, in the page's language
+        "demo": public_snapshot().demo,  # only then does the page carry the words that say so
     }
 
 
 def _map_page(template: str):
-    region = request.args.get("region", "").strip().upper()[:3]
-    near = request.args.get("near", "").strip()[:100]
+    """The map: every listing, or (with near, a postcode or place) those within the radius, with the same honest
+    answer as the list when there are none."""
+    typed = _typed()
+    # The map's one text box is near= (older links used it); q= from the list's form is taken as a place too.
+    typed["near"] = (typed["near"] or typed["q"]).strip()
     try:
-        settings = _map_settings(region, near)
+        filters = parse_filters(request.args)
+        filters.update(q=None, nation=None, near=typed["near"] or None)
+        if filters["region"] and filters["region"].upper() not in REGION_NAMES:
+            raise SearchError("region", _("Choose one of the NHS England regions."))
+        results = search_listings(**filters, limit=PER_PAGE, radius_needs_place=False) if filters["near"] else None
     except SearchError as error:
-        return render_template(template, region=region, near=near, error=error, map=None), 400
-    return render_template(template, region=region, near=near, error=None, map=settings)
+        return render_template(
+            template,
+            typed=typed,
+            region=typed["region"],
+            near=typed["near"],
+            error=error,
+            map=None,
+            results=None,
+            radii=radius_choices(None),
+        ), 400
+    return render_template(
+        template,
+        typed=typed,
+        region=typed["region"].upper(),
+        near=typed["near"],
+        error=None,
+        map=_map_settings(filters, results),
+        results=results,
+        radii=radius_choices(results),
+        widen_url=_widen_url(request.endpoint, results),
+    )
 
 
 @bp.get("/map")

@@ -1,16 +1,26 @@
 /* The map of Safe Surgeries: Leaflet with marker clustering, markers from the GeoJSON API.
-   Popups are built with textContent only: listing data never becomes HTML. */
+   Popups are built with textContent only: listing data never becomes HTML. The messages come from the page
+   (data-messages, in the page's language); "{count}", "{phone}" and "{date}" in them are filled in here. */
 (function () {
   "use strict";
   var element = document.getElementById("registry-map");
   var status = document.getElementById("registry-map-status");
   if (!element || !window.L || !L.markerClusterGroup) { return; }
+  var messages = JSON.parse(element.getAttribute("data-messages") || "{}");
+
+  function message(name, fields) {
+    var text = messages[name] || "";
+    Object.keys(fields || {}).forEach(function (key) { text = text.split("{" + key + "}").join(fields[key]); });
+    return text;
+  }
 
   function say(text) { if (status) { status.textContent = text; } }
 
   function longDate(iso) {
     var date = new Date(iso + "T00:00:00Z");
-    return date.toLocaleDateString("en-GB", {day: "numeric", month: "long", year: "numeric", timeZone: "UTC"});
+    var options = {day: "numeric", month: "long", year: "numeric", timeZone: "UTC"};
+    try { return date.toLocaleDateString(messages.date_locale || "en-GB", options); }
+    catch (error) { return date.toLocaleDateString("en-GB", options); }
   }
 
   function add(parent, tag, text, className) {
@@ -29,9 +39,9 @@
     link.href = "/surgeries/" + encodeURIComponent(p.ods_code);
     link.target = "_top";
     add(box, "p", (p.address_lines || []).concat(p.postcode ? [p.postcode] : []).join(", "));
-    if (p.phone) { add(box, "p", "Phone: " + p.phone); }
-    add(box, "p", "Safe Surgery since " + longDate(p.listed_since));
-    add(box, "p", "last confirmed " + longDate(p.last_confirmed));
+    if (p.phone) { add(box, "p", message("phone", {phone: p.phone})); }
+    add(box, "p", message("since", {date: longDate(p.listed_since)}));
+    add(box, "p", message("confirmed", {date: longDate(p.last_confirmed)}));
     return box;
   }
 
@@ -40,8 +50,21 @@
     maxZoom: 19,
     attribution: element.getAttribute("data-attribution")
   }).addTo(map);
+  // Searched from a place: show the radius searched within, and fit the map to it.
+  var lat = element.getAttribute("data-centre-lat");
+  var circle = null;
+  if (lat !== null) {
+    var centre = [parseFloat(lat), parseFloat(element.getAttribute("data-centre-lon"))];
+    var radiusKm = parseFloat(element.getAttribute("data-radius-km"));
+    if (radiusKm > 0) {
+      circle = L.circle(centre, {radius: radiusKm * 1000, fill: false, weight: 2, interactive: false}).addTo(map);
+      map.fitBounds(circle.getBounds());
+    } else {
+      map.setView(centre, 12);
+    }
+  }
   var clusters = L.markerClusterGroup();
-  say("Loading Safe Surgeries…");
+  say(message("loading"));
 
   fetch(element.getAttribute("data-geojson-url"), {headers: {Accept: "application/geo+json"}})
     .then(function (response) {
@@ -59,18 +82,15 @@
         shown += 1;
       });
       map.addLayer(clusters);
-      var lat = element.getAttribute("data-centre-lat");
-      if (lat !== null) {
-        map.setView([parseFloat(lat), parseFloat(element.getAttribute("data-centre-lon"))], 12);
-      } else if (shown) {
+      if (lat === null && shown) {
         map.fitBounds(clusters.getBounds(), {maxZoom: 12, padding: [20, 20]});
       }
       // Searched from a nation where no practice is listed: the API says which nations the registry covers.
       if (data.notice) { say(data.notice); return; }
-      say((shown === 1 ? "1 Safe Surgery on the map." : shown + " Safe Surgeries on the map.") +
-          (data.demo ? " These listings are demo data, not real Safe Surgeries." : ""));
+      say((shown === 1 ? message("one") : message("many", {count: String(shown)})) +
+          (data.demo ? " " + message("demo") : ""));
     })
     .catch(function () {
-      say("The map could not load the Safe Surgeries. Use the list instead.");
+      say(message("failed"));
     });
 })();

@@ -24,13 +24,21 @@
     setField("phone", practice.phone);
     results.textContent = "";
     var note = document.createElement("li");
-    note.textContent = "Filled in the details of " + writtenName(practice) + ". Check them below.";
+    note.textContent = (search.dataset.filled || "{name}").split("{name}").join(writtenName(practice));
     results.appendChild(note);
     form.elements.practice_name.focus();
   }
 
-  function show(practices) {
+  function show(practices, query) {
     results.textContent = "";
+    if (!practices.length) {
+      // Say so: an empty list would look like the search is still running, or broken.
+      var none = document.createElement("li");
+      none.className = "finder-no-match";
+      none.textContent = (search.dataset.noMatch || "").split("{query}").join(query);
+      results.appendChild(none);
+      return;
+    }
     practices.forEach(function (practice) {
       var item = document.createElement("li");
       var button = document.createElement("button");
@@ -51,7 +59,7 @@
       timer = setTimeout(function () {
         fetch(search.dataset.api + "?q=" + encodeURIComponent(query), { headers: { Accept: "application/json" } })
           .then(function (response) { return response.ok ? response.json() : { practices: [] }; })
-          .then(function (body) { if (search.value.trim() === query) { show(body.practices); } })
+          .then(function (body) { if (search.value.trim() === query) { show(body.practices, query); } })
           .catch(function () { /* the Find button still works */ });
       }, 200);
     });
