@@ -237,7 +237,7 @@ def search_listings(
         raise SearchError("radius_miles", _("Give the radius in miles or in kilometres, not both."))
     if radius_km is not None and not (0 < radius_km <= MAX_RADIUS_KM):
         raise SearchError(
-            "radius_km", _("The radius must be more than 0 and at most %(km)s km.", km=f"{MAX_RADIUS_KM:g}")
+            "radius_km", _("The radius must be more than 0 and at most %(km)s km.", km=int(MAX_RADIUS_KM))
         )
     if radius_miles is not None:
         if not (0 < radius_miles <= MAX_RADIUS_MILES):
