@@ -116,14 +116,3 @@ def test_the_404_page_offers_a_search_and_other_errors_are_in_the_sites_words(cl
     assert soup.h1.get_text(strip=True) == "This address does not take that kind of request"
     assert "The method is not allowed" not in soup.get_text()  # Werkzeug's stock wording
     assert {"/", "/surgeries", "/map"} <= links(soup)
-
-
-def test_a_page_past_the_end_of_the_list_is_404_and_says_how_many_there_are(app, client):
-    add_listing(app, "Y90006", "Only Surgery", LONDON)
-    assert client.get("/surgeries?page=1").status_code == 200
-    response = client.get("/surgeries?page=999")
-    assert response.status_code == 404
-    soup = page(response)
-    assert soup.h1.get_text(strip=True) == "Page not found"
-    assert "There is no page 999 of this list: it has 1 page." in soup.get_text(" ", strip=True)
-    assert "Showing" not in soup.get_text() and soup.select_one("main form[role=search]") is not None

@@ -3,7 +3,7 @@
 import datetime as dt
 
 from flask import Blueprint, Response, abort, current_app, render_template, request, send_from_directory, url_for
-from flask_babel import format_date, ngettext
+from flask_babel import format_date
 from xstatic.pkg import leaflet, leaflet_markercluster
 
 from .. import nations
@@ -69,16 +69,6 @@ def surgeries():
     except SearchError as error:
         return render_template("registry/list.html", typed=typed, error=error, results=None), 400
     pages = max(1, -(-results.total // PER_PAGE))
-    if page > pages:  # not "Showing 19961 to 19960 of 301": there is no such page
-        abort(
-            404,
-            description=ngettext(
-                "There is no page %(page)d of this list: it has %(num)d page.",
-                "There is no page %(page)d of this list: it has %(num)d pages.",
-                pages,
-                page=page,
-            ),
-        )
     return render_template(
         "registry/list.html",
         typed=typed,
