@@ -47,9 +47,10 @@ def check_harfbuzz_subset() -> Check:
 
 
 def check_fonts() -> list[Check]:
+    from .i18n import fonts
     from .toolkit import languages
 
-    installed = languages.installed_font_families()
+    installed = fonts.installed_font_families()
     checks = []
     for language in languages.catalogue().values():
         ok = language.font_family in installed

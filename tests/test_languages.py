@@ -12,6 +12,7 @@ import pytest
 from conftest import TYPICAL_PRACTICE, outline
 from fontTools.ttLib import TTFont
 
+from safesurgeries.i18n import fonts
 from safesurgeries.toolkit import languages
 
 CATALOGUE = languages.catalogue()
@@ -203,7 +204,7 @@ def test_rendered_poster_has_ink_where_the_heading_is(all_languages_pdf, tmp_pat
 
 
 def test_a_language_whose_font_is_missing_is_refused_by_name(client, runner, monkeypatch):
-    monkeypatch.setattr(languages, "installed_font_families", lambda: frozenset({"Noto Sans"}))
+    monkeypatch.setattr(fonts, "installed_font_families", lambda: frozenset({"Noto Sans"}))
     response = client.post(
         "/api/v1/toolkits",
         json={"practice_name": "P", "address_lines": ["1 Road"], "postcode": "N1 9GU", "languages": ["ti"]},

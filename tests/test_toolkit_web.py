@@ -4,7 +4,7 @@ from bs4 import BeautifulSoup
 from conftest import PRACTICE, pdf_pages
 from toolkit_forms import form_data, kept_fields
 
-from safesurgeries.toolkit import languages
+from safesurgeries.i18n import fonts
 
 
 def test_home_page_has_a_door_for_patients_and_one_for_practices(client):
@@ -106,7 +106,7 @@ def test_toolkit_stylesheet_is_served_for_the_preview(client):
 def test_a_pdf_that_cannot_be_made_brings_back_the_preview_with_the_reason_and_every_detail(
     client, csrf_token_from, monkeypatch
 ):
-    monkeypatch.setattr(languages, "installed_font_families", lambda: frozenset({"Noto Sans"}))
+    monkeypatch.setattr(fonts, "installed_font_families", lambda: frozenset({"Noto Sans"}))
     token = csrf_token_from(client.get("/toolkit").data)
     response = client.post("/toolkit/download", data=form_data(token, languages=["ti"]))
     assert response.status_code == 503
