@@ -118,7 +118,8 @@ FOCUSABLE_JS = """() => Array.from(document.querySelectorAll(
     'a[href], button:not([disabled]), input:not([disabled]):not([type=hidden]), select:not([disabled]), ' +
     'textarea:not([disabled]), [tabindex]:not([tabindex="-1"])'))
   .filter(el => el.getClientRects().length > 0 && getComputedStyle(el).visibility !== 'hidden' &&
-                !el.closest('[inert], [aria-hidden=true]') && el.tabIndex >= 0)
+                !el.closest('[inert], [aria-hidden=true]') && el.tabIndex >= 0 &&
+                !el.closest('details:not([open]) > :not(summary)'))  /* a closed disclosure's contents wait */
   .map((el, i) => { el.dataset.tabWalk = i; return el.outerHTML.slice(0, 120); })"""
 # Each element is known by the number FOCUSABLE_JS gave it; one without (a frame's inside) by its markup.
 FOCUSED_JS = """() => { const el = document.activeElement; if (!el || el === document.body) return null;
