@@ -103,6 +103,13 @@ def check_public_base_url() -> Check:
     return Check(name, False, problem) if problem else Check(name, True, current_app.config["PUBLIC_BASE_URL"])
 
 
+def check_job_queue() -> Check:
+    from .toolkit import jobs
+
+    health = jobs.health(current_app)
+    return Check("Toolkit job queue", health.ok, health.detail)
+
+
 def run_checks() -> list[Check]:
     return [
         check_weasyprint(),
@@ -111,6 +118,7 @@ def run_checks() -> list[Check]:
         check_database(),
         check_postcode_index(),
         check_public_base_url(),
+        check_job_queue(),
     ]
 
 

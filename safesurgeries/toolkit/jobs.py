@@ -201,6 +201,31 @@ def wait(job: Job, seconds: float) -> str:
         time.sleep(0.1)
 
 
+@dataclass(frozen=True)
+class Health:
+    """Whether toolkits can be made: Redis answers and at least one worker is alive (or there is no queue)."""
+
+    ok: bool
+    detail: str
+    workers: int = 0
+
+
+def health(app: Flask) -> Health:
+    if not enabled(app):
+        return Health(True, "no job queue (SAFESURGERIES_QUEUE_URL unset): the web processes make the toolkits")
+    try:
+        redis = connection(app)
+        redis.ping()
+        light = queue(LIGHT, redis)
+        workers = len(Worker.all(queue=light))  # a dead worker's registration has expired: not counted
+        waiting = light.count + queue(HEAVY, redis).count
+    except RedisError as error:
+        return Health(False, f"cannot reach the job queue's Redis (SAFESURGERIES_QUEUE_URL): {error}")
+    if not workers:
+        return Health(False, f"no worker is running, {waiting} toolkit(s) waiting: start `safesurgeries worker`")
+    return Health(True, f"{workers} worker(s), {waiting} toolkit(s) waiting", workers)
+
+
 # ---- in the worker ------------------------------------------------------------------------------------------
 
 
