@@ -46,7 +46,6 @@ SETTINGS = (
         "2026-11",
         "Year and month (YYYY-MM) the toolkit's content was last reviewed; printed on the cover and in every footer.",
     ),
-    Setting("MAX_BATCH_ROWS", "5000", "Most rows `safesurgeries toolkit batch` accepts in one CSV."),
     Setting(
         "PUBLIC_BASE_URL",
         "http://127.0.0.1:5000",
@@ -230,7 +229,6 @@ def load_config(instance_path: Path, environ=os.environ) -> dict:
         "POSTCODE_INDEX": values["POSTCODE_INDEX"] or str(instance_path / "postcodes.idx"),
         "TOOLKIT_EDITION": values["TOOLKIT_EDITION"],
         "CONTENT_REVIEWED": content_reviewed_date(values["CONTENT_REVIEWED"]),
-        "MAX_BATCH_ROWS": int(values["MAX_BATCH_ROWS"]),
         "PUBLIC_BASE_URL": values["PUBLIC_BASE_URL"].rstrip("/"),
         "SMTP_HOST": values["SMTP_HOST"],
         "SMTP_PORT": _integer(values, "SMTP_PORT"),

@@ -263,3 +263,40 @@ def test_the_form_shows_a_page_that_follows_the_toolkit_and_then_downloads_it(si
     assert download.mimetype == "application/pdf"
     assert "Form Queue Surgery" in " ".join(pdf_pages(download.data))
     assert client.get("/toolkit/made/" + "0" * 64).status_code == 404
+
+
+BATCH_SIZE = 12  # English-only toolkits, shared by the two workers
+
+
+def test_toolkit_batch_is_shared_by_the_workers_writes_every_pdf_and_a_report_and_resumes(site, tmp_path):
+    import csv
+
+    rows = tmp_path / "practices.csv"
+    names = [f"Batch Surgery {n}" for n in range(BATCH_SIZE)]
+    with rows.open("w", newline="", encoding="utf-8") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(["practice_name", "address_lines", "postcode"])
+        writer.writerows([name, f"{n} Batch Road;Leeds", "LS1 4AP"] for n, name in enumerate(names))
+        writer.writerow(["Broken Batch Surgery", "1 Road", "not a postcode"])
+    out_dir = tmp_path / "toolkits"
+    runner = site.app.test_cli_runner()
+
+    result = runner.invoke(args=["toolkit", "batch", str(rows), "--out-dir", str(out_dir)])
+    assert result.exit_code == 1, result.output  # the broken row
+    assert f"{BATCH_SIZE} toolkit(s) written" in result.output and "1 row(s) failed" in result.output
+    for n, name in enumerate(names):
+        text = " ".join(pdf_pages((out_dir / f"safe-surgeries-toolkit-batch-surgery-{n}.pdf").read_bytes()))
+        assert name in text and f"{n} Batch Road" in text and "Leeds" in text
+    with (out_dir / "report.csv").open(encoding="utf-8") as handle:
+        report = list(csv.DictReader(handle))
+    assert [entry["status"] for entry in report] == ["written"] * BATCH_SIZE + ["failed"]
+    assert len(site.started()) == BATCH_SIZE and len(site.finished()) == BATCH_SIZE  # each made once
+
+    # Run again, one PDF lost meanwhile: only that one is written again, from the PDF store (no new job).
+    (out_dir / "safe-surgeries-toolkit-batch-surgery-3.pdf").unlink()
+    again = runner.invoke(args=["toolkit", "batch", str(rows), "--out-dir", str(out_dir)])
+    assert again.output.count("(kept from an earlier run)") == BATCH_SIZE - 1
+    assert "Batch Surgery 3" in " ".join(
+        pdf_pages((out_dir / "safe-surgeries-toolkit-batch-surgery-3.pdf").read_bytes())
+    )
+    assert len(site.started()) == BATCH_SIZE

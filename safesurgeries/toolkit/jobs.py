@@ -39,7 +39,9 @@ from .errors import QueueFull, QueueUnavailable, RenderFailed, TooManyWaiting
 
 log = logging.getLogger(__name__)
 
-LIGHT, HEAVY = "toolkits-light", "toolkits"  # a worker empties the first before it takes from the second
+# A worker empties each queue before it takes from the next: a person waiting at the form or the API comes
+# before `toolkit batch`, and a light toolkit before a heavy one.
+LIGHT, HEAVY, BATCH = "toolkits-light", "toolkits", "toolkits-batch"
 PREFIX = "safesurgeries:toolkits"
 WAITING_FOR = dt.timedelta(hours=1)  # the longest a toolkit counts against its address, whatever became of it
 RETRIES = 2  # a job whose worker died runs again, at most this many times
@@ -138,22 +140,37 @@ def enqueue(details: PracticeDetails, edition: Edition, key: str, address: str, 
                 "Your address already has as many toolkits waiting to be made as it may. "
                 "Please try again when they are done."
             )
-        job = queue(LIGHT if light else HEAVY, redis).enqueue(
-            "safesurgeries.toolkit.jobs.render",
-            details.as_dict(),
-            [edition.edition, edition.content_reviewed.isoformat(), edition.public_base_url],
-            job_id=key,
-            job_timeout=config["RENDER_TIMEOUT"],
-            result_ttl=RESULT_TTL,
-            failure_ttl=RESULT_TTL,
-            retry=Retry(max=RETRIES, enqueue_at_front=True),
-            meta={"filename": download.filename, "nation": download.nation, "unreviewed": download.unreviewed},
-            description=f"toolkit, {amount} language(s)",
-        )
+        job = _put(queue(LIGHT if light else HEAVY, redis), details, edition, key, download)
         deadline = time.time() + WAITING_FOR.total_seconds()
         redis.zadd(f"{PREFIX}:waiting:{address}", {f"{amount}:{key}": deadline})
         redis.expire(f"{PREFIX}:waiting:{address}", int(WAITING_FOR.total_seconds()))
         return job
+    except RedisError as error:
+        raise _unavailable(error) from None
+
+
+def _put(onto: Queue, details: PracticeDetails, edition: Edition, key: str, download: Download) -> Job:
+    return onto.enqueue(
+        "safesurgeries.toolkit.jobs.render",
+        details.as_dict(),
+        [edition.edition, edition.content_reviewed.isoformat(), edition.public_base_url],
+        job_id=key,
+        job_timeout=current_app.config["RENDER_TIMEOUT"],
+        result_ttl=RESULT_TTL,
+        failure_ttl=RESULT_TTL,
+        retry=Retry(max=RETRIES, enqueue_at_front=True),
+        meta={"filename": download.filename, "nation": download.nation, "unreviewed": download.unreviewed},
+        description=f"toolkit, {cost(details)} language(s)",
+    )
+
+
+def enqueue_batch(details: PracticeDetails, edition: Edition, key: str, download: Download) -> Job:
+    """A `toolkit batch` row's job: on the batch queue, which workers take last, with no per-address share."""
+    try:
+        job = fetch(key)
+        if job is not None and job.get_status() in WAITING_STATES:
+            return job
+        return _put(queue(BATCH), details, edition, key, download)
     except RedisError as error:
         raise _unavailable(error) from None
 
@@ -303,7 +320,7 @@ def worker_command(light_only: bool, burst: bool, no_warm_up: bool, maintenance_
         raise click.ClickException("SAFESURGERIES_PDF_CACHE_MAX_MB is 0: workers need the PDF store to hand over PDFs.")
     if not no_warm_up:
         warm_up(current_app)  # fonts and stylesheets, once, before the work horses are forked from this process
-    names = [LIGHT] if light_only else [LIGHT, HEAVY]
+    names = [LIGHT] if light_only else [LIGHT, HEAVY, BATCH]
     worker = ToolkitWorker(
         [queue(name, redis) for name in names],
         connection=redis,

@@ -112,6 +112,9 @@ class PdfCache:
     def _path(self, key: str) -> Path:
         return self.folder / f"{key}.pdf"
 
+    def has(self, key: str) -> bool:
+        return self.enabled and self._path(key).exists()
+
     def get(self, key: str) -> bytes | None:
         if not self.enabled:
             return None
