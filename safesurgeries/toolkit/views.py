@@ -75,6 +75,28 @@ def download():
     return pdf_response(requested.pdf, requested.download.filename)
 
 
+@bp.get("/edition/<token>")
+def edition_link(token: str):
+    """The link in a new edition's e-mail: that practice's own toolkit of the current edition, or the page that
+    follows it while it is being made."""
+    from ..extensions import db
+    from ..pledges.models import Listing
+    from . import editions
+
+    found = editions.read_token(token)
+    listing = db.session.get(Listing, found[0]) if found else None
+    if listing is None:
+        abort(404, _("This link is not right, or it is more than %(days)d days old.", days=editions.LINK_DAYS))
+    try:
+        requested = request_toolkit(editions.details_of(listing))
+    except ToolkitError as error:
+        return render_template("toolkit/being_made.html", problem=str(error)), error.status, _retry(error)
+    editions.mark_opened(listing.id, found[1])
+    if requested.pdf is None:
+        return redirect(url_for("toolkit.being_made", key=requested.key), 303)
+    return pdf_response(requested.pdf, requested.download.filename)
+
+
 REFRESH_SECONDS = 3  # how often the "being made" page reloads itself
 
 
