@@ -80,3 +80,19 @@ def test_doctor_checks_the_job_queue(queue_app):
     worker = registered_worker(queue_app)
     assert "[ok] Toolkit job queue: 1 worker(s), 0 toolkit(s) waiting" in runner.invoke(args=["doctor"]).output
     worker.register_death()
+
+
+def test_admins_see_the_queue_on_the_toolkits_page(queue_app):
+    from bs4 import BeautifulSoup
+    from pledging import create_staff, sign_in
+
+    client, runner = queue_app.test_client(), queue_app.test_cli_runner()
+    create_staff(runner, "admin@safesurgeries.example", "admin")
+    sign_in(client, "admin@safesurgeries.example")
+    worker = registered_worker(queue_app)
+    page = BeautifulSoup(client.get("/staff/toolkits").data, "html.parser")
+    assert "Working: 1 worker(s), 0 toolkit(s) waiting" in page.get_text()
+    queues = [row.th.get_text() for row in page.find("table").tbody.find_all("tr")]
+    assert queues == ["Light (few languages)", "Heavy", "Batch and edition e-mails"]
+    worker.register_death()
+    assert "Not working: no worker is running" in client.get("/staff/toolkits").get_data(as_text=True)

@@ -7,8 +7,9 @@ import email
 import re
 from email import policy
 
+from bs4 import BeautifulSoup
 from conftest import pdf_pages
-from pledging import send_outbox
+from pledging import create_staff, send_outbox, sign_in
 from registry_helpers import LEEDS, LONDON, MANCHESTER, add_listing
 from test_outbox_and_lifecycle import free_port, smtp  # noqa: F401 (the fixture: a real SMTP server on loopback)
 
@@ -78,6 +79,11 @@ def test_every_listed_practice_gets_one_email_even_with_smtp_down_and_each_link_
         assert ods_code in response.headers["Content-Disposition"]
         assert name.title() in text and "1 High Street" in text and f"edition {EDITION}" in text
     assert "3 sent, 0 waiting to be sent, 0 failed; 3 opened" in mail_edition(runner, "--status")
+    create_staff(runner, "admin@safesurgeries.example", "admin")
+    sign_in(client, "admin@safesurgeries.example")
+    page = BeautifulSoup(client.get("/staff/toolkits").data, "html.parser")
+    row = [cell.get_text() for cell in page.find("th", string=EDITION).parent.find_all(["th", "td"])]
+    assert row == [EDITION, "3", "3", "0", "0", "3"]  # practices, sent, waiting, failed, opened
 
     assert "0 e-mail(s) queued now" in mail_edition(runner)
     assert "Sent 0," in send_outbox(runner)

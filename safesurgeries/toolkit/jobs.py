@@ -243,6 +243,36 @@ def health(app: Flask) -> Health:
     return Health(True, f"{workers} worker(s), {waiting} toolkit(s) waiting", workers)
 
 
+@dataclass(frozen=True)
+class QueueCounts:
+    name: str
+    waiting: int
+    being_made: int
+    finished: int  # in the last RESULT_TTL
+    failed: int
+
+
+def overview(app: Flask) -> list[QueueCounts]:
+    """Each queue's toolkits waiting, being made, finished and failed (for the admins' page); [] without a queue
+    or when Redis cannot be reached (health() says which)."""
+    if not enabled(app):
+        return []
+    try:
+        redis = connection(app)
+        return [
+            QueueCounts(
+                name,
+                (q := queue(name, redis)).count,
+                q.started_job_registry.count,
+                q.finished_job_registry.count,
+                q.failed_job_registry.count,
+            )
+            for name in (LIGHT, HEAVY, BATCH)
+        ]
+    except RedisError:
+        return []
+
+
 # ---- in the worker ------------------------------------------------------------------------------------------
 
 
