@@ -300,3 +300,24 @@ def test_toolkit_batch_is_shared_by_the_workers_writes_every_pdf_and_a_report_an
         pdf_pages((out_dir / "safe-surgeries-toolkit-batch-surgery-3.pdf").read_bytes())
     )
     assert len(site.started()) == BATCH_SIZE
+
+
+def test_a_person_asking_for_a_toolkit_a_batch_has_not_reached_gets_it_first(site):
+    from safesurgeries.toolkit.pdf_cache import cache_key
+    from safesurgeries.toolkit.service import current_edition, download_for, parse_for_app
+
+    site.hold()
+    with site.app.test_request_context():
+        rows = [parse_for_app(plain(f"Batched Surgery {n}")) for n in range(4)]
+        keys = [cache_key(row, current_edition()) for row in rows]
+        for row, key in zip(rows, keys):
+            jobs.enqueue_batch(row, current_edition(), key, download_for(row))
+    eventually(lambda: len(site.started()) == 2, "both workers to take a batch toolkit")
+
+    answer = site.ask(plain("Batched Surgery 3"))  # the last of the batch, as its e-mail's link would ask
+    assert answer.status_code == 202 and answer.get_json()["status_url"].endswith(keys[3])
+    site.release()
+    site.pdf(answer.get_json()["status_url"])
+    assert site.started()[2][1] == keys[3]  # taken before the batch's own next one
+    eventually(lambda: len(site.finished()) == 4, "the whole batch")
+    assert [len(site.started(key)) for key in keys] == [1, 1, 1, 1]  # each made once

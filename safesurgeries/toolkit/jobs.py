@@ -126,11 +126,15 @@ def enqueue(details: PracticeDetails, edition: Edition, key: str, address: str, 
     config = current_app.config
     try:
         redis = connection()
-        job = fetch(key)
-        if job is not None and job.get_status() in WAITING_STATES:
-            return job  # the same toolkit is already coming: no second render, and no second charge
         amount = cost(details)
         light = amount <= config["QUEUE_LIGHT_LANGUAGES"]
+        job = fetch(key)
+        if job is not None and job.get_status() in WAITING_STATES:
+            if job.origin == BATCH and redis.lrem(queue(BATCH, redis).key, 1, job.id):
+                # A person asks for a toolkit that a batch has not reached yet (an edition e-mail's link, say):
+                # it moves to the front of the person's queue rather than wait behind the batch.
+                queue(LIGHT if light else HEAVY, redis).enqueue_job(job, at_front=True)
+            return job  # the same toolkit is already coming: no second render, and no second charge
         if queue(LIGHT, redis).count + queue(HEAVY, redis).count >= config["QUEUE_MAX_WAITING"]:
             raise QueueFull(
                 "Many toolkits are being made just now and the queue is full. Please try again in a minute."
@@ -211,11 +215,18 @@ def failure(job: Job) -> RenderFailed:
 def wait(job: Job, seconds: float) -> str:
     """Wait up to `seconds` for the job to end; its Progress state then ("finished", "failed" or still waiting)."""
     deadline = time.monotonic() + seconds
-    while True:
-        state = progress(job).state
-        if state in ("finished", "failed") or time.monotonic() >= deadline:
-            return state
-        time.sleep(0.1)
+    try:
+        while True:
+            status = job.get_status()
+            if status == JobStatus.FINISHED:
+                return "finished"
+            if status in (JobStatus.FAILED, JobStatus.STOPPED, JobStatus.CANCELED):
+                return "failed"
+            if time.monotonic() >= deadline:
+                return "waiting"
+            time.sleep(0.1)
+    except RedisError as error:
+        raise _unavailable(error) from None
 
 
 @dataclass(frozen=True)
