@@ -1,5 +1,6 @@
-"""The production server under load: gunicorn (gunicorn.conf.py: 2 workers, render processes, warm-up) on a
-full-scale registry, first toolkit after start-up against warm ones, then 50 clients for 60 seconds.
+"""The production server under load: gunicorn (gunicorn.conf.py: 2 workers) with 2 `safesurgeries worker`
+processes making the toolkits (the job queue in Redis) on a full-scale registry, first toolkit after start-up
+against warm ones, then 50 clients for 60 seconds.
 
 Run through scripts/benchmark, which prepares the instance (every open GP practice listed). The load
 generator is one process of threads with keep-alive connections (http.client), kept light so that it
@@ -32,6 +33,7 @@ ENDPOINTS = {
     "toolkit API": ("POST", "/api/v1/toolkits"),
 }
 TOOLKIT_CLIENTS, TOOLKIT_PRACTICES = 10, 60
+QUEUE_URL = os.environ.get("BENCHMARK_QUEUE_URL", "redis://127.0.0.1:6379/14")  # emptied first
 
 
 def toolkit_body(number: int) -> bytes:
@@ -75,7 +77,7 @@ def start_server(instance: Path, port: int, extra_env: dict | None = None) -> su
             "TOOLKIT_PREVIEW",
         )
     }
-    env = {**os.environ, **unlimited, "SAFESURGERIES_INSTANCE_PATH": str(instance), **(extra_env or {})}
+    env = {**os.environ, **unlimited, **queue_settings(instance), **(extra_env or {})}
     return subprocess.Popen(
         [
             str(ROOT / ".venv" / "bin" / "gunicorn"),
@@ -90,6 +92,44 @@ def start_server(instance: Path, port: int, extra_env: dict | None = None) -> su
         env=env,
         start_new_session=True,
     )
+
+
+def queue_settings(instance: Path) -> dict:
+    # Each toolkit request waits for its PDF (as long as it takes), so that its time is the whole time to a PDF.
+    return {
+        "SAFESURGERIES_INSTANCE_PATH": str(instance),
+        "SAFESURGERIES_QUEUE_URL": QUEUE_URL,
+        "SAFESURGERIES_TOOLKIT_WAIT_SECONDS": "3600",
+        "SAFESURGERIES_QUEUE_MAX_PER_ADDRESS": "1000000",  # every client is 127.0.0.1
+    }
+
+
+def start_workers(instance: Path, count: int = 2, warm_up: bool = True) -> list[subprocess.Popen]:
+    from redis import Redis
+    from rq import Worker
+
+    Redis.from_url(QUEUE_URL).flushdb()
+    command = [str(ROOT / ".venv" / "bin" / "safesurgeries"), "worker", *([] if warm_up else ["--no-warm-up"])]
+    workers = [
+        subprocess.Popen(
+            command,
+            cwd=ROOT,
+            env={**os.environ, **queue_settings(instance)},
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+            start_new_session=True,
+        )
+        for _ in range(count)
+    ]
+    while Worker.count(connection=Redis.from_url(QUEUE_URL)) < count:
+        time.sleep(0.2)
+    return workers
+
+
+def stop_workers(workers: list[subprocess.Popen]) -> None:
+    for worker in workers:
+        os.killpg(worker.pid, signal.SIGKILL)
+        worker.wait()
 
 
 def stop_server(server: subprocess.Popen) -> None:
@@ -193,8 +233,8 @@ def run_load(port: int, clients: int = 50, seconds: float = 60) -> dict:
     }
 
 
-def process_rss_mb(master_pid: int) -> dict:
-    """RSS of gunicorn's workers and of their render processes, from /proc."""
+def process_rss_mb(master_pid: int, workers: list[subprocess.Popen]) -> dict:
+    """RSS of gunicorn's workers and of the toolkit workers, from /proc."""
 
     def children(pid):
         try:
@@ -208,16 +248,9 @@ def process_rss_mb(master_pid: int) -> dict:
                 return int(line.split()[1]) / 1024
         return 0.0
 
-    workers = children(master_pid)
-    render = [
-        child
-        for worker in workers
-        for child in children(worker)
-        if "spawn_main" in Path(f"/proc/{child}/cmdline").read_text().replace("\0", " ")
-    ]
     return {
-        "web_workers_mb": [round(rss(pid), 1) for pid in workers],
-        "render_processes_mb": [round(rss(pid), 1) for pid in render],
+        "web_workers_mb": [round(rss(pid), 1) for pid in children(master_pid)],
+        "toolkit_workers_mb": [round(rss(worker.pid), 1) for worker in workers],
     }
 
 
@@ -226,6 +259,7 @@ def main(instance: Path, clients: int = 50, seconds: float = 60) -> dict:
     port = free_port()
     print(f"Starting gunicorn (gunicorn.conf.py) on port {port}...", flush=True)
     server = start_server(instance, port)
+    workers = start_workers(instance)
     try:
         results["start_up_s"] = wait_until_up(port)
         results["first_toolkit"] = first_against_warm(port, 50_000)
@@ -236,18 +270,21 @@ def main(instance: Path, clients: int = 50, seconds: float = 60) -> dict:
         )
         print(f"Load: {clients} clients for {seconds:.0f}s...", flush=True)
         results["load"] = run_load(port, clients, seconds)
-        results["memory"] = process_rss_mb(server.pid)
+        results["memory"] = process_rss_mb(server.pid, workers)
     finally:
         stop_server(server)
+        stop_workers(workers)
 
     port = free_port()
     print("For comparison, gunicorn without the warm-up: the first toolkit...", flush=True)
-    server = start_server(instance, port, {"SAFESURGERIES_RENDER_WARM_UP": "false"})
+    server = start_server(instance, port)
+    workers = start_workers(instance, warm_up=False)
     try:
         wait_until_up(port)
         results["first_toolkit_without_warm_up"] = first_against_warm(port, 60_000)
     finally:
         stop_server(server)
+        stop_workers(workers)
     return results
 
 

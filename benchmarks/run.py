@@ -56,10 +56,12 @@ def check(rows: list, name: str, value: float, target: float, unit: str, at_leas
 
 def main() -> int:
     import load_test
+    import queue_throughput
     import toolkit_speed
 
     results = {"measured_at": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"), "machine": machine()}
     results["toolkit"] = toolkit_speed.main()
+    results["queue"] = queue_throughput.main()
 
     instance = Path(tempfile.mkdtemp(prefix="benchmark-instance-"))
     try:
@@ -103,6 +105,26 @@ def main() -> int:
         4,
         "x",
         True,
+    )
+    queue = results["queue"]
+    one, two = queue["workers_1"], queue["workers_2"]
+    check(
+        rows,
+        f"job queue, 2 workers against 1 ({two['per_minute']:.1f} against {one['per_minute']:.1f} toolkits/min)",
+        queue["second_worker_gain"],
+        1.8,
+        "x",
+        True,
+    )
+    flood = queue["flood"]
+    check(
+        rows,
+        f"plain toolkit during a flood of {len(flood['flood_statuses'])} heavy ones / idle "
+        f"({flood['during_flood_s']:.1f}s / {flood['idle_s']:.1f}s)",
+        flood["ratio"],
+        2,
+        "x",
+        False,
     )
     first = server["first_toolkit"]
     check(
@@ -150,6 +172,18 @@ def main() -> int:
     for name, row in [*load["endpoints"].items(), ("all", load["all"])]:
         p = [f"{row[key]:>9.1f}" if row[key] is not None else f"{'-':>9}" for key in ("p50_ms", "p95_ms", "p99_ms")]
         print(f"{name:<36}{row['requests']:>9}{row['errors']:>8}{row['per_second']:>8.1f}{''.join(p)}")
+    hours = queue["all_practices_hours"]
+    # Workers on machines of their own do not share cores: each adds about one worker's measured rate.
+    projected = ", ".join(
+        f"{workers}: {queue_throughput.ALL_PRACTICES / (one['per_minute'] * workers) / 60:.1f} h"
+        for workers in (1, 2, 4, 8)
+    )
+    print(
+        f"All {queue_throughput.ALL_PRACTICES:,} practices (English toolkits): measured rate {hours['1']:.1f} h with "
+        f"1 worker, {hours['2']:.1f} h with 2 on this machine; with N workers each on a core of its own, "
+        f"about {projected}."
+    )
+    print(f"Flood answers (202 accepted, 429 over the address's share): {flood['flood_statuses']}.")
     print(f"CPU time per plain toolkit: {toolkit['plain_cpu_s']:.2f}s.")
     print(
         f"Peak memory of the registry benchmark's own process (it imports the directory too): "
@@ -157,7 +191,7 @@ def main() -> int:
     )
     print(
         f"Memory: web workers {server['memory']['web_workers_mb']} MB, "
-        f"render processes {server['memory']['render_processes_mb']} MB"
+        f"toolkit workers {server['memory']['toolkit_workers_mb']} MB"
     )
     without = server["first_toolkit_without_warm_up"]
     print(

@@ -45,6 +45,7 @@ def register_blueprints(app: Flask) -> None:
         audit,  # noqa: F401 (its models must be imported before the tables are made)
         backup,
         demo,
+        health,
         i18n,
         mail,
         main,
@@ -59,6 +60,7 @@ def register_blueprints(app: Flask) -> None:
     from .doctor import doctor_command
 
     app.register_blueprint(main.bp)
+    app.register_blueprint(health.bp)
     app.register_blueprint(pledges.bp)
     app.register_blueprint(staff.bp)
     app.register_blueprint(toolkit.bp)

@@ -46,7 +46,6 @@ SETTINGS = (
         "2026-11",
         "Year and month (YYYY-MM) the toolkit's content was last reviewed; printed on the cover and in every footer.",
     ),
-    Setting("MAX_BATCH_ROWS", "5000", "Most rows `safesurgeries toolkit batch` accepts in one CSV."),
     Setting(
         "PUBLIC_BASE_URL",
         "http://127.0.0.1:5000",
@@ -77,22 +76,32 @@ SETTINGS = (
         "Most megabytes the PDF cache may hold (least recently used removed first); 0 turns it off.",
     ),
     Setting(
-        "RENDER_PROCESS",
-        "false",
-        "true: each web worker renders PDFs in a warm child process, so a render that dies or hangs "
-        "is a 503, not a lost worker.",
+        "QUEUE_URL",
+        None,
+        "Redis for the toolkit job queue (e.g. redis://127.0.0.1:6379/1); `safesurgeries worker` processes make "
+        "the toolkits. Unset: each toolkit is made inside its web request (development and tests).",
     ),
     Setting(
         "RENDER_TIMEOUT",
         "180",
-        "Seconds a render in the render process may take before the process is stopped and the "
-        "visitor told to try again (needs RENDER_PROCESS).",
+        "Seconds one toolkit's job may take; past it the job is stopped and counts as failed.",
     ),
     Setting(
-        "RENDER_WARM_UP",
-        "false",
-        "true: render a sample toolkit at start-up (in the render process, or a background thread), "
-        "off the request path.",
+        "TOOLKIT_WAIT_SECONDS",
+        "5",
+        "Seconds a request waits for a queued toolkit before it answers a page (or a 202) that follows its progress.",
+    ),
+    Setting("QUEUE_MAX_WAITING", "200", "Most toolkits waiting in the queue; beyond it a request is answered 503."),
+    Setting(
+        "QUEUE_MAX_PER_ADDRESS",
+        "50",
+        "Most toolkits one client address may have waiting, counted in languages (a toolkit costs one per "
+        "language); beyond it a 429.",
+    ),
+    Setting(
+        "QUEUE_LIGHT_LANGUAGES",
+        "3",
+        "A toolkit with at most this many languages is light: it has a queue of its own, taken first.",
     ),
     Setting(
         "MAP_TILE_URL",
@@ -220,7 +229,6 @@ def load_config(instance_path: Path, environ=os.environ) -> dict:
         "POSTCODE_INDEX": values["POSTCODE_INDEX"] or str(instance_path / "postcodes.idx"),
         "TOOLKIT_EDITION": values["TOOLKIT_EDITION"],
         "CONTENT_REVIEWED": content_reviewed_date(values["CONTENT_REVIEWED"]),
-        "MAX_BATCH_ROWS": int(values["MAX_BATCH_ROWS"]),
         "PUBLIC_BASE_URL": values["PUBLIC_BASE_URL"].rstrip("/"),
         "SMTP_HOST": values["SMTP_HOST"],
         "SMTP_PORT": _integer(values, "SMTP_PORT"),
@@ -249,9 +257,12 @@ def load_config(instance_path: Path, environ=os.environ) -> dict:
         "TRUSTED_PROXIES": _integer(values, "TRUSTED_PROXIES"),
         "PDF_CACHE_DIR": values["PDF_CACHE_DIR"] or str(instance_path / "pdf-cache"),
         "PDF_CACHE_MAX_MB": _integer(values, "PDF_CACHE_MAX_MB"),
-        "RENDER_PROCESS": _flag(values["RENDER_PROCESS"]),
+        "QUEUE_URL": values["QUEUE_URL"],
         "RENDER_TIMEOUT": _positive_integer(values, "RENDER_TIMEOUT"),
-        "RENDER_WARM_UP": _flag(values["RENDER_WARM_UP"]),
+        "TOOLKIT_WAIT_SECONDS": _integer(values, "TOOLKIT_WAIT_SECONDS"),
+        "QUEUE_MAX_WAITING": _positive_integer(values, "QUEUE_MAX_WAITING"),
+        "QUEUE_MAX_PER_ADDRESS": _positive_integer(values, "QUEUE_MAX_PER_ADDRESS"),
+        "QUEUE_LIGHT_LANGUAGES": _positive_integer(values, "QUEUE_LIGHT_LANGUAGES"),
         "MAP_TILE_URL": values["MAP_TILE_URL"],
         "MAP_TILE_ATTRIBUTION": values["MAP_TILE_ATTRIBUTION"],
         # Large enough for any practice's details, small enough that a client cannot tie up a worker.

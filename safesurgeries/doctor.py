@@ -123,6 +123,13 @@ def check_compiled_catalogs() -> Check:
     return Check(name, True, f"{len(catalogue()) - 1} languages compiled")
 
 
+def check_job_queue() -> Check:
+    from .toolkit import jobs
+
+    health = jobs.health(current_app)
+    return Check("Toolkit job queue", health.ok, health.detail)
+
+
 def run_checks() -> list[Check]:
     return [
         check_weasyprint(),
@@ -132,6 +139,7 @@ def run_checks() -> list[Check]:
         check_database(),
         check_postcode_index(),
         check_public_base_url(),
+        check_job_queue(),
     ]
 
 

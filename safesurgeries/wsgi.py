@@ -1,11 +1,11 @@
 """The production entry point: `gunicorn -c gunicorn.conf.py` (which names safesurgeries.wsgi:app).
 
-Each gunicorn worker imports this module, so each builds its own app; with RENDER_WARM_UP on, the worker
-waits here until its renderer is warm, before it takes its first request.
+Each gunicorn worker imports this module, so each builds its own app, and works out the installed fonts and
+the PDF store's key fingerprints before it takes its first request (toolkits are made by `safesurgeries worker`).
 """
 
 from . import create_app
-from .toolkit.service import wait_until_warm
+from .toolkit.service import warm_up_lookups
 
 app = create_app()
-wait_until_warm(app)
+warm_up_lookups()

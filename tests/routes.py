@@ -14,6 +14,8 @@ SAMPLE_ARGS = {
     "package": "leaflet",
     "filename": "leaflet.js",
     "record_id": "00000000-0000-0000-0000-000000000000",  # an Open Referral UK id (the feed's records are UUIDs)
+    "id": "0" * 64,  # a queued toolkit's id (its PDF store key), as in /api/v1/toolkits/<id>
+    "key": "0" * 64,  # the same, in the form's /toolkit/made/<key>
 }
 SAMPLE_ARGS_BY_ENDPOINT = {"static": {"filename": "site.css"}, "i18n.web_font": {"name": "ethiopic", "weight": 400}}
 STATE_CHANGING = {"POST", "PUT", "PATCH", "DELETE"}

@@ -29,10 +29,11 @@ CONFIG = SchemathesisConfig.from_dict(
                 "checks": {"positive_data_acceptance": {"expected-statuses": ["2xx", "304", "400", "404"]}},
             },
             # The details contract's rules (a real postcode in a known nation, lengths, a UK phone number) are
-            # more than a schema says: a 422 naming the fields is the documented answer to such a body.
+            # more than a schema says: a 422 naming the fields is the documented answer to such a body. A
+            # well-formed toolkit id that no job has is a 404.
             {
                 "include-path-regex": "^/api/v1/toolkits",
-                "checks": {"positive_data_acceptance": {"expected-statuses": ["2xx", "422"]}},
+                "checks": {"positive_data_acceptance": {"expected-statuses": ["2xx", "404", "422"]}},
             },
         ]
     }

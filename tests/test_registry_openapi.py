@@ -66,6 +66,46 @@ def too_many_toolkits(client, monkeypatch):
     return client.post("/api/v1/toolkits", json={"practice_name": ""})
 
 
+QUEUE_URL = "redis://127.0.0.1:6379/14"  # a database of this test's own: the job queue, with no worker running
+
+
+def queued_toolkit(client, monkeypatch, **details):
+    """The toolkit API with a real job queue in Redis and no worker yet: the POST answers 202 at once."""
+    import redis
+
+    redis.Redis.from_url(QUEUE_URL).flushdb()
+    monkeypatch.setitem(client.application.config, "QUEUE_URL", QUEUE_URL)
+    monkeypatch.setitem(client.application.config, "TOOLKIT_WAIT_SECONDS", 0)
+    return client.post("/api/v1/toolkits", json={**PRACTICE, "languages": [], **details})
+
+
+def run_the_queue(app) -> None:
+    """A real RQ worker in this process, until the queue is empty (the job imports the app's PDF store)."""
+    from rq import SimpleWorker
+    from rq.serializers import JSONSerializer
+
+    from safesurgeries.toolkit import jobs
+
+    with app.app_context():
+        redis = jobs.connection(app)
+        queues = [jobs.queue(name, redis) for name in (jobs.LIGHT, jobs.HEAVY)]
+        SimpleWorker(queues, connection=redis, serializer=JSONSerializer).work(burst=True)
+
+
+def toolkit_status(finish: bool = False, fail: bool = False):
+    def call(client, monkeypatch):
+        status_url = queued_toolkit(client, monkeypatch).get_json()["status_url"]
+        if fail:  # every attempt of the job fails (as it would on a worker missing a font)
+            from safesurgeries.toolkit import languages
+
+            monkeypatch.setattr(languages, "missing_fonts", lambda chosen: {"English": "Noto Sans"})
+        if finish or fail:
+            run_the_queue(client.application)
+        return client.get(status_url)
+
+    return call
+
+
 # How to make the API give each status the document promises. A status in the document without a
 # recipe here (or a recipe for a status the document does not list) fails the test.
 RECIPES = {
@@ -104,7 +144,12 @@ RECIPES = {
         "/api/v1/toolkits", data="x" * 70000, content_type="application/json"
     ),
     ("/api/v1/toolkits", "post", "422"): lambda client, mp: client.post("/api/v1/toolkits", json={"practice_name": ""}),
+    ("/api/v1/toolkits", "post", "202"): queued_toolkit,
     ("/api/v1/toolkits", "post", "429"): too_many_toolkits,
+    ("/api/v1/toolkits/{id}", "get", "200"): toolkit_status(finish=True),
+    ("/api/v1/toolkits/{id}", "get", "202"): toolkit_status(),
+    ("/api/v1/toolkits/{id}", "get", "404"): get("/api/v1/toolkits/" + "0" * 64),
+    ("/api/v1/toolkits/{id}", "get", "503"): toolkit_status(fail=True),
     ("/api/v1/toolkits", "post", "503"): toolkit_503,
     ("/api/v1/openapi.json", "get", "200"): get("/api/v1/openapi.json"),
     ("/api/v1/openapi.json", "get", "304"): not_modified("/api/v1/openapi.json"),
@@ -217,6 +262,7 @@ def test_the_document_covers_every_api_route(app, document):
         rule.rule.replace("<ods_code>", "{ods_code}")
         .replace("<path:postcode>", "{postcode}")
         .replace("<record_id>", "{id}")
+        .replace("<id>", "{id}")
         for rule in app.url_map.iter_rules()
         if rule.rule.startswith("/api/")
     }

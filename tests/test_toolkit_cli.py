@@ -66,10 +66,15 @@ def test_batch_makes_one_pdf_per_row_and_reports_bad_rows_by_number(runner, tmp_
     assert result.exit_code == 1
     assert "Row 3: skipped: postcode: Enter a real UK postcode" in result.output
     assert "2 toolkit(s) written" in result.output and "1 row(s) failed" in result.output
-    assert sorted(p.name for p in out_dir.iterdir()) == [
+    assert sorted(p.name for p in out_dir.glob("*.pdf")) == [
         "safe-surgeries-toolkit-Y99101.pdf",
         "safe-surgeries-toolkit-south-surgery.pdf",
     ]
+    with (out_dir / "report.csv").open(encoding="utf-8") as handle:
+        report = {entry["row"]: entry for entry in csv.DictReader(handle)}
+    assert report["2"]["status"] == "written" and report["2"]["file"] == "safe-surgeries-toolkit-Y99101.pdf"
+    assert report["2"]["unreviewed_languages"] == "bn, ar"
+    assert report["3"]["status"] == "failed" and "Enter a real UK postcode" in report["3"]["reason"]
     north = " ".join(pdf_pages((out_dir / "safe-surgeries-toolkit-Y99101.pdf").read_bytes()))
     assert "Leeds" in north and "Poster: Bengali" in north and "Poster: Arabic" in north
 
@@ -81,7 +86,7 @@ def test_batch_with_every_row_good_exits_zero_and_keeps_same_named_practices_apa
         args=["toolkit", "batch", str(write_batch(tmp_path / "p.csv", [row, row])), "--out-dir", str(out_dir)]
     )
     assert result.exit_code == 0, result.output
-    assert sorted(p.name for p in out_dir.iterdir()) == [
+    assert sorted(p.name for p in out_dir.glob("*.pdf")) == [
         "safe-surgeries-toolkit-twin-surgery-2.pdf",
         "safe-surgeries-toolkit-twin-surgery.pdf",
     ]

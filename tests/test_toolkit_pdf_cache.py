@@ -1,20 +1,13 @@
-"""The PDF cache: the same details give the same bytes from disk; anything that changes the PDF misses it;
-a full disk, or a render process killed or hung mid-render, never costs more than that one request."""
+"""The PDF store: the same details give the same bytes from disk; anything that changes the PDF misses it;
+a full disk never costs more than that one request's caching. (Workers and the queue: test_toolkit_queue.py.)"""
 
 import logging
-import multiprocessing
 import os
-import signal
 import subprocess
-import threading
 import time
 from pathlib import Path
 
-import flask_migrate
 import pytest
-from bs4 import BeautifulSoup
-from conftest import UNTHROTTLED, pdf_pages
-from toolkit_forms import form_data, kept_fields
 
 from safesurgeries import create_app
 
@@ -123,130 +116,6 @@ def test_disk_full_while_caching_still_serves_the_pdf_and_caching_resumes_when_s
     assert cached_pdfs(cache_dir)[0].read_bytes() == response.data
 
 
-@pytest.fixture
-def render_app(tmp_path, monkeypatch, postcode_index_file):
-    """An app that renders in its own render process; call it with any settings, then find that process."""
-    monkeypatch.setenv("SAFESURGERIES_INSTANCE_PATH", str(tmp_path / "instance"))
-    before = set(multiprocessing.active_children())
-    apps = []
-
-    def make(**settings):
-        app = create_app(
-            {
-                "TESTING": True,
-                "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'site.db'}",
-                "POSTCODE_INDEX": str(postcode_index_file),
-                "RENDER_PROCESS": True,
-                **UNTHROTTLED,
-                **settings,
-            }
-        )
-        with app.app_context():
-            flask_migrate.upgrade()  # the form's page looks up practices
-        apps.append(app)
-        return app
-
-    make.render_processes = lambda: set(multiprocessing.active_children()) - before
-    yield make
-    for app in apps:
-        app.extensions["toolkit_rendering"]["worker"].close()
-
-
-def test_render_process_killed_mid_render_is_a_clear_503_and_the_next_request_works(render_app):
-    app = render_app()
-    client = app.test_client()
-    cache_dir = Path(app.config["PDF_CACHE_DIR"])
-    assert client.post("/api/v1/toolkits", json=SMALL).status_code == 200  # the render process is up
-    (render_process,) = render_app.render_processes()
-
-    # Every language: a render of many seconds, so the kill lands in the middle of it.
-    every_language = {
-        **SMALL,
-        "practice_name": "Killed Mid Render",
-        "languages": [
-            "ar",
-            "bn",
-            "zh-Hans",
-            "ur",
-            "fa",
-            "ta",
-            "ti",
-            "am",
-            "ps",
-            "ckb",
-            "gu",
-            "pa-Guru",
-            "ru",
-            "uk",
-            "pl",
-            "ro",
-            "so",
-            "tr",
-        ],
-    }
-    result = {}
-    request = threading.Thread(
-        target=lambda: result.update(response=client.post("/api/v1/toolkits", json=every_language))
-    )
-    request.start()
-    time.sleep(1.0)
-    assert request.is_alive(), "the render finished before it could be killed"
-    render_process.kill()  # SIGKILL: no chance to clean up
-    request.join(timeout=60)
-
-    response = result["response"]
-    assert response.status_code == 503
-    assert response.get_json()["error"] == "Service Unavailable"
-    assert "try again" in response.get_json()["message"] and response.headers["Retry-After"] == "10"
-    assert render_process.exitcode == -signal.SIGKILL
-    assert len(cached_pdfs(cache_dir)) == 1 and leftovers(cache_dir) == []  # only the first, whole PDF
-
-    after = client.post("/api/v1/toolkits", json={**SMALL, "practice_name": "After The Crash"})
-    assert after.status_code == 200 and after.data.startswith(b"%PDF-")
-
-
-def test_a_render_that_hangs_is_stopped_at_the_timeout_and_the_next_request_works(render_app):
-    app = render_app()
-    client = app.test_client()
-    cache_dir = Path(app.config["PDF_CACHE_DIR"])
-    assert client.post("/api/v1/toolkits", json=SMALL).status_code == 200  # the render process is up
-    # The limit drops only now, so that no render but the hung one can meet it however slow the machine is.
-    app.extensions["toolkit_rendering"]["worker"].timeout = 3
-    (render_process,) = render_app.render_processes()
-    os.kill(render_process.pid, signal.SIGSTOP)  # a real hang: alive, holding its work, making no progress
-
-    started = time.monotonic()
-    response = client.post("/api/v1/toolkits", json={**SMALL, "practice_name": "Hung Render Surgery"})
-    waited = time.monotonic() - started
-    assert response.status_code == 503
-    assert response.get_json() == {
-        "error": "Service Unavailable",
-        "message": "Making the PDF took longer than 3 seconds, so it was stopped. Please try again in a moment.",
-    }
-    assert response.headers["Retry-After"] == "10"
-    assert waited >= 3  # it waited for the timeout, not less
-    render_process.join(timeout=10)
-    assert render_process.exitcode == -signal.SIGKILL  # stopped for good, not left frozen
-    assert len(cached_pdfs(cache_dir)) == 1 and leftovers(cache_dir) == []
-
-    app.extensions["toolkit_rendering"][
-        "worker"
-    ].timeout = 600  # the new process's warm-up counts too: no race with a busy machine
-    after = client.post("/api/v1/toolkits", json={**SMALL, "practice_name": "After The Hang"})
-    assert after.status_code == 200 and after.data.startswith(b"%PDF-")
-    assert len(render_app.render_processes()) == 1  # the new one; the hung one is gone
-
-
-def test_a_render_process_that_died_while_idle_is_replaced_without_a_failed_request(render_app):
-    client = render_app().test_client()
-    assert client.post("/api/v1/toolkits", json=SMALL).status_code == 200
-    (render_process,) = render_app.render_processes()
-    render_process.kill()  # the out-of-memory killer, say, between two requests
-    render_process.join(timeout=10)
-    response = client.post("/api/v1/toolkits", json={**SMALL, "practice_name": "After An Idle Death"})
-    assert response.status_code == 200 and response.data.startswith(b"%PDF-")
-
-
 def test_a_partial_file_left_by_a_killed_process_is_removed_when_the_app_starts(tmp_path, monkeypatch):
     monkeypatch.setenv("SAFESURGERIES_INSTANCE_PATH", str(tmp_path / "instance"))
     cache_dir = tmp_path / "pdf-cache"
@@ -259,27 +128,3 @@ def test_a_partial_file_left_by_a_killed_process_is_removed_when_the_app_starts(
     create_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI": "sqlite://", "PDF_CACHE_DIR": str(cache_dir)})
     assert not stale.exists()
     assert fresh.exists()  # another worker may be writing it now
-
-
-def test_the_form_keeps_every_detail_when_a_render_hangs_and_the_same_button_then_works(render_app, csrf_token_from):
-    app = render_app()
-    client = app.test_client()
-    token = csrf_token_from(client.get("/toolkit").data)
-    assert client.post("/toolkit/download", data=form_data(token)).status_code == 200  # the render process is up
-    app.extensions["toolkit_rendering"]["worker"].timeout = 3  # only the hung render can meet the limit
-    (render_process,) = render_app.render_processes()
-    os.kill(render_process.pid, signal.SIGSTOP)
-
-    response = client.post("/toolkit/download", data=form_data(token, practice_name="Hung Form Surgery"))
-    assert response.status_code == 503 and response.headers["Retry-After"] == "10"
-    page = BeautifulSoup(response.data, "html.parser")
-    assert "Making the PDF took longer than 3 seconds" in page.find(id="error-summary").get_text()
-    kept = kept_fields(page)
-    assert kept["practice_name"] == ["Hung Form Surgery"]
-
-    app.extensions["toolkit_rendering"][
-        "worker"
-    ].timeout = 600  # the new process's warm-up counts too: no race with a busy machine
-    again = client.post("/toolkit/download", data=kept)  # the visitor presses Download PDF again
-    assert again.status_code == 200 and again.mimetype == "application/pdf"
-    assert "Hung Form Surgery" in " ".join(pdf_pages(again.data))

@@ -64,6 +64,43 @@ RETRY_AFTER = {
 NUL = " Also for a NUL character anywhere in the request."
 DATABASE_BUSY = _error("The database is briefly unavailable: try again (nothing was changed).", RETRY_AFTER)
 
+TOOLKIT_PDF = {
+    "description": "The toolkit.",
+    "headers": {
+        "Toolkit-Nation": {
+            "description": "Whose rules it states: england, scotland or wales.",
+            "schema": {"type": "string"},
+        },
+        "Toolkit-Unreviewed-Languages": {
+            "description": "Comma-separated codes of its machine translations that no fluent "
+            "speaker has reviewed yet (empty if none).",
+            "schema": {"type": "string"},
+        },
+    },
+    "content": {"application/pdf": {"schema": {"type": "string", "format": "binary"}}},
+}
+TOOLKIT_ACCEPTED = {
+    "description": "The toolkit is being made by the job queue (it was not ready within a few seconds): ask its "
+    "status_url (also in Location) again after Retry-After seconds; it answers the PDF when done.",
+    "headers": {
+        "Location": {"description": "The status URL.", "schema": {"type": "string", "format": "uri"}},
+        **RETRY_AFTER,
+    },
+    "content": {
+        "application/json": {
+            "schema": {
+                "type": "object",
+                "required": ["status", "status_url"],
+                "properties": {
+                    "status": {"type": "string", "enum": ["queued", "started"]},
+                    "status_url": {"type": "string", "format": "uri"},
+                    "ahead": {"type": "integer", "minimum": 0, "description": "Toolkits ahead of it in the queue."},
+                },
+            }
+        }
+    },
+}
+
 NULLABLE_STRING = {"type": "string", "nullable": True}
 UUID = {"type": "string", "format": "uuid"}
 
@@ -622,21 +659,7 @@ def openapi_document() -> dict:
                         },
                     },
                     "responses": {
-                        "200": {
-                            "description": "The toolkit.",
-                            "headers": {
-                                "Toolkit-Nation": {
-                                    "description": "Whose rules it states: england, scotland or wales.",
-                                    "schema": {"type": "string"},
-                                },
-                                "Toolkit-Unreviewed-Languages": {
-                                    "description": "Comma-separated codes of its machine translations that no fluent "
-                                    "speaker has reviewed yet (empty if none).",
-                                    "schema": {"type": "string"},
-                                },
-                            },
-                            "content": {"application/pdf": {"schema": {"type": "string", "format": "binary"}}},
-                        },
+                        "200": TOOLKIT_PDF,
                         "400": _error("The body is not a JSON object." + NUL),
                         "413": _error("The body is larger than 64 KB."),
                         "422": _json(
@@ -645,11 +668,43 @@ def openapi_document() -> dict:
                             "A practice in Northern Ireland also gets "
                             "`nation`: there is no toolkit for it.",
                         ),
-                        "429": _error("Too many toolkits asked for from this address in a short time.", RETRY_AFTER),
+                        "202": TOOLKIT_ACCEPTED,
+                        "429": _error(
+                            "Too many toolkits asked for from this address in a short time, or too many of its "
+                            "toolkits (counted in languages) waiting to be made.",
+                            RETRY_AFTER,
+                        ),
                         "503": _error(
                             "A chosen language's font is not installed on the server, the postcode index "
-                            "has not been built, or the PDF renderer or the database is briefly unavailable "
-                            "(then with Retry-After).",
+                            "has not been built, the job queue is full or unreachable, the toolkit's job failed, "
+                            "or the database is briefly unavailable (then with Retry-After).",
+                            RETRY_AFTER,
+                        ),
+                    },
+                }
+            },
+            "/api/v1/toolkits/{id}": {
+                "get": {
+                    "summary": "A queued toolkit: its progress while it is being made, then the PDF.",
+                    "parameters": [
+                        {
+                            "name": "id",
+                            "in": "path",
+                            "required": True,
+                            "description": "The id in the status_url of a 202 from POST /api/v1/toolkits.",
+                            "schema": {"type": "string", "pattern": "^[0-9a-f]{64}$"},
+                        }
+                    ],
+                    "responses": {
+                        "200": TOOLKIT_PDF,
+                        "202": TOOLKIT_ACCEPTED,
+                        "404": _error(
+                            "No toolkit is being made under this id (never, or finished more than a day ago): "
+                            "ask again with POST /api/v1/toolkits."
+                        ),
+                        "503": _error(
+                            "The toolkit's job failed (it ran too long, or its workers stopped), or the job "
+                            "queue cannot be reached: try again.",
                             RETRY_AFTER,
                         ),
                     },

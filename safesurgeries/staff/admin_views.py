@@ -1,6 +1,6 @@
-"""Admin pages: listings (edit, unlist), staff accounts and the audit log."""
+"""Admin pages: listings (edit, unlist), staff accounts, the audit log and the toolkits' queue and e-mails."""
 
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from ..audit import AuditEntry
@@ -143,4 +143,23 @@ def audit_log():
         filters=filters,
         page=page,
         more=len(entries) > AUDIT_PAGE_SIZE,
+    )
+
+
+@bp.get("/toolkits")
+@admin_required
+def toolkits():
+    """The toolkit job queue (workers, toolkits waiting and being made: a batch's progress) and each edition's
+    e-mails to listed practices: sent, waiting, failed and opened."""
+    from ..toolkit import editions, jobs
+
+    sent = db.session.scalars(
+        db.select(editions.EditionMailing.edition).distinct().order_by(editions.EditionMailing.edition.desc())
+    ).all()
+    return render_template(
+        "staff/toolkits.html",
+        health=jobs.health(current_app),
+        queues=jobs.overview(current_app),
+        editions=[(edition, editions.status(edition)) for edition in sent],
+        current_edition=current_app.config["TOOLKIT_EDITION"],
     )

@@ -4,16 +4,19 @@ import contextlib
 import csv
 import json
 import sys
+import time
 from pathlib import Path
 
 import click
 from flask import current_app
 from flask.cli import with_appcontext
+from tqdm import tqdm
 
 from .. import nations, public_urls
 from . import builder
 from .details import FIELDS, LIST_FIELDS, PracticeDetails
 from .errors import DetailsError, ToolkitError
+from .pdf_cache import cache_key
 from .service import build_for_app, parse_for_app
 
 
@@ -98,18 +101,11 @@ def row_details(row: dict) -> dict:
     return data
 
 
-@toolkit_cli.command("batch")
-@click.argument("csv_file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
-@click.option(
-    "--out-dir",
-    required=True,
-    type=click.Path(file_okay=False, path_type=Path),
-    help="The folder to write one PDF per row into.",
-)
-@with_appcontext
-def batch(csv_file: Path, out_dir: Path):
-    """Make one toolkit per row of a CSV file whose columns are named as the JSON fields."""
-    check_public_address()
+REPORT = "report.csv"
+REPORT_FIELDS = ("row", "file", "nation", "unreviewed_languages", "status", "reason", "key")
+
+
+def _read_rows(csv_file: Path) -> list[dict]:
     try:
         with csv_file.open(newline="", encoding="utf-8-sig") as handle:
             reader = csv.DictReader(handle)
@@ -119,43 +115,143 @@ def batch(csv_file: Path, out_dir: Path):
                     f"{csv_file}: the header row must name the details fields ({', '.join(FIELDS)}); "
                     f"unknown columns: {', '.join(unknown) or 'none found'}."
                 )
-            rows = list(reader)
+            return list(reader)
     except UnicodeDecodeError:
         raise click.ClickException(f"{csv_file} is not UTF-8 text; save it as CSV UTF-8 and try again.") from None
     except csv.Error as error:
         raise click.ClickException(f"{csv_file} could not be read as CSV: {error}") from None
-    limit = current_app.config["MAX_BATCH_ROWS"]
-    if len(rows) > limit:
-        raise click.ClickException(f"{csv_file} has {len(rows):,} rows; at most {limit:,} are allowed in one batch.")
 
-    written, failures, notes, used_names = 0, [], [], set()
-    with click.progressbar(
-        enumerate(rows, start=2), length=len(rows), label="Making toolkits", file=sys.stderr
-    ) as progress:
-        for row_number, row in progress:
+
+def _written_before(out_dir: Path) -> dict[int, str]:
+    """Row number -> store key of each toolkit an earlier run wrote into out_dir and that is still there."""
+    try:
+        with (out_dir / REPORT).open(newline="", encoding="utf-8") as handle:
+            return {
+                int(entry["row"]): entry["key"]
+                for entry in csv.DictReader(handle)
+                if entry.get("status") == "written" and entry.get("file") and (out_dir / entry["file"]).exists()
+            }
+    except (OSError, csv.Error, KeyError, ValueError):
+        return {}
+
+
+def _write_report(out_dir: Path, entries: list[dict]) -> None:
+    out_dir.mkdir(parents=True, exist_ok=True)
+    partial = out_dir / f".{REPORT}.partial"
+    with partial.open("w", newline="", encoding="utf-8") as handle:
+        writer = csv.DictWriter(handle, fieldnames=REPORT_FIELDS)
+        writer.writeheader()
+        writer.writerows(sorted(entries, key=lambda entry: entry["row"]))
+    partial.replace(out_dir / REPORT)
+
+
+def _queued(pending: dict[int, tuple], edition) -> tuple[dict[int, bytes], dict[int, str]]:
+    """Put each row's toolkit on the batch queue and collect the PDFs as workers make them, with a progress bar.
+    Returns (row number -> PDF, row number -> why its job failed)."""
+    from . import jobs
+    from .service import download_for, pdf_store
+
+    store, made, failed = pdf_store(), {}, {}
+    job_of = {}
+    for row_number, (details, key) in tqdm(pending.items(), desc="Queueing toolkits", unit="toolkit", file=sys.stderr):
+        if not store.has(key):  # made before (this batch's earlier run, the form, the API): no job
+            job_of[row_number] = jobs.enqueue_batch(details, edition, key, download_for(details))
+    with tqdm(total=len(pending), desc="Making toolkits", unit="toolkit", file=sys.stderr) as progress:
+        while len(made) + len(failed) < len(pending):
+            for row_number, (details, key) in pending.items():
+                if row_number in made or row_number in failed:
+                    continue
+                pdf = store.get(key)
+                if pdf is None and row_number not in job_of:  # pushed out of a full store meanwhile
+                    job_of[row_number] = jobs.enqueue_batch(details, edition, key, download_for(details))
+                state = "finished" if pdf is not None else jobs.progress(job_of[row_number]).state
+                if pdf is not None:
+                    made[row_number] = pdf
+                    progress.update(1)
+                elif state == "failed":
+                    failed[row_number] = str(jobs.failure(job_of[row_number]))
+                    progress.update(1)
+                elif state == "finished":  # made, then pushed out of a full store before it was read: again
+                    job_of[row_number] = jobs.enqueue_batch(details, edition, key, download_for(details))
+            time.sleep(0.5)
+    return made, failed
+
+
+@toolkit_cli.command("batch")
+@click.argument("csv_file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option(
+    "--out-dir",
+    required=True,
+    type=click.Path(file_okay=False, path_type=Path),
+    help="The folder to write one PDF per row into, and report.csv.",
+)
+@with_appcontext
+def batch(csv_file: Path, out_dir: Path):
+    """Make one toolkit per row of a CSV file whose columns are named as the JSON fields.
+
+    With a job queue, the rows are jobs that every worker shares; run it again to resume (rows already written
+    are kept, toolkits still waiting are not queued twice)."""
+    from . import jobs
+    from .service import current_edition, download_for
+
+    check_public_address()
+    rows = _read_rows(csv_file)
+    edition = current_edition()
+    before = _written_before(out_dir)
+    entries, pending, used_names = [], {}, set()
+    for row_number, row in enumerate(rows, start=2):
+        try:
+            with toolkit_errors():
+                details = parse_for_app(row_details(row))
+        except click.ClickException as error:  # reported with its row number below
+            entries.append({"row": row_number, "status": "failed", "reason": error.message})
+            continue
+        key = cache_key(details, edition)
+        name = _unique(builder.download_name(details), used_names)  # the same names on every run of one file
+        entry = {
+            "row": row_number,
+            "file": name,
+            "nation": details.nation,
+            "unreviewed_languages": download_for(details).unreviewed,
+            "key": key,
+            "status": "written",
+        }
+        entries.append(entry)
+        if before.get(row_number) != key:
+            pending[row_number] = (details, key)
+
+    if jobs.enabled(current_app):
+        made, failed = _queued(pending, edition)
+    else:
+        made, failed = {}, {}
+        for row_number, (details, _) in tqdm(pending.items(), desc="Making toolkits", unit="toolkit", file=sys.stderr):
             try:
                 with toolkit_errors():
-                    details = parse_for_app(row_details(row))
-                    pdf = build_for_app(details)
-            except click.ClickException as error:  # reported with its row number below
-                failures.append((row_number, error.message))
-                continue
-            name = _unique(builder.download_name(details), used_names)
-            _write(out_dir / name, pdf)
-            written += 1
-            unreviewed = _unreviewed(details)
-            notes.append(
-                (
-                    row_number,
-                    f"{name}, {_summary(details)}" + (f"; not yet reviewed: {unreviewed}" if unreviewed else ""),
-                )
-            )
+                    made[row_number] = build_for_app(details)
+            except click.ClickException as error:
+                failed[row_number] = error.message
+    for entry in entries:
+        if entry["row"] in made:
+            _write(out_dir / entry["file"], made[entry["row"]])
+        elif entry["row"] in failed:
+            entry.update(status="failed", reason=failed[entry["row"]])
+    _write_report(out_dir, entries)
 
-    for row_number, note in notes:
-        click.echo(f"Row {row_number}: {note}")
-    for row_number, reason in failures:
-        click.echo(f"Row {row_number}: skipped: {reason}", err=True)
-    click.echo(f"{written} toolkit(s) written to {out_dir}; {len(failures)} row(s) failed.")
+    written = [entry for entry in entries if entry["status"] == "written"]
+    failures = [entry for entry in entries if entry["status"] == "failed"]
+    for entry in written:
+        unreviewed = entry["unreviewed_languages"]
+        kept = " (kept from an earlier run)" if entry["row"] in before and entry["row"] not in pending else ""
+        click.echo(
+            f"Row {entry['row']}: {entry['file']}, the {nations.name(entry['nation'])} edition"
+            + (f"; not yet reviewed: {unreviewed}" if unreviewed else "")
+            + kept
+        )
+    for entry in failures:
+        click.echo(f"Row {entry['row']}: skipped: {entry['reason']}", err=True)
+    click.echo(
+        f"{len(written)} toolkit(s) written to {out_dir}; {len(failures)} row(s) failed. Report: {out_dir / REPORT}."
+    )
     if failures:
         sys.exit(1)
 

@@ -6,7 +6,7 @@ Each interface handles ToolkitError in one place: the HTML pages (views.toolkit_
 
 from .. import nations
 
-# What a 503 for a lost or timed-out render tells the client: a fresh render process is warm by then.
+# What a 503 for a failed render tells the client: a passing trouble (a worker lost, a busy machine).
 RETRY_AFTER_SECONDS = "10"
 
 # What a practice in Northern Ireland is told instead of a toolkit.
@@ -67,11 +67,26 @@ class MissingFontError(ToolkitError):
     """A chosen language's font is not installed, so its pages would print as empty boxes."""
 
 
-class RenderWorkerLost(ToolkitError):
-    """The render process stopped before it finished this toolkit."""
+class RenderFailed(ToolkitError):
+    """The toolkit's job failed: it ran past RENDER_TIMEOUT, or its worker died more often than it is retried."""
 
     retry_after = RETRY_AFTER_SECONDS
 
 
-class RenderTimedOut(RenderWorkerLost):
-    """The render took longer than RENDER_TIMEOUT, so its process was stopped."""
+class QueueFull(ToolkitError):
+    """So many toolkits are waiting that another would wait too long: try again later, rather than wait unbounded."""
+
+    retry_after = "30"
+
+
+class QueueUnavailable(ToolkitError):
+    """The job queue's Redis cannot be reached."""
+
+    retry_after = "60"
+
+
+class TooManyWaiting(ToolkitError):
+    """This client address already has its share of toolkits waiting (their cost counted in languages)."""
+
+    status = 429
+    retry_after = "30"

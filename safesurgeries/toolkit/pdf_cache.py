@@ -1,18 +1,21 @@
-"""Finished toolkit PDFs on disk, under a hash of everything that went into them.
+"""Finished toolkit PDFs on disk, under a hash of everything that went into them: the PDF store.
 
-The key covers the practice's details, the edition settings, the generated-on date, every file in
+The store is one folder shared by the web processes and every worker (on several machines: a shared mount,
+README "Deploying on several machines"); a worker writes a toolkit there and the web process serves it.
+The key covers the practice's details, the edition settings, every file in
 toolkit_templates/ (templates, translations, stylesheet), the font files fontconfig picks for the
 toolkit's families, WeasyPrint's version and the code that finishes the PDF's tags (tagging.py, with pikepdf's
-version): change any of them and the old PDFs are never served again.
+version): change any of them and the old PDFs are never served again. Not the day's date: a toolkit made
+yesterday for the same edition and content is the same toolkit (it prints the date it was made).
 Writing is best effort: a failed write (a full disk, say) is logged and the caller still has its PDF.
 """
 
-import datetime as dt
 import functools
 import hashlib
 import json
 import logging
 import os
+import re
 import tempfile
 import time
 from pathlib import Path
@@ -26,6 +29,8 @@ from .builder import Edition
 from .details import PracticeDetails
 
 log = logging.getLogger(__name__)
+
+KEY = re.compile(r"[0-9a-f]{64}")  # a store key: the sha256 below, also the id of the job making its PDF
 
 
 @functools.cache
@@ -72,12 +77,11 @@ def warm_up() -> None:
     _writer_fingerprint()
 
 
-def cache_key(details: PracticeDetails, edition: Edition, today: dt.date) -> str:
+def cache_key(details: PracticeDetails, edition: Edition) -> str:
     """sha256 over the canonical JSON of everything a toolkit PDF is made from."""
     material = {
         "details": details.as_dict(),
         "edition": [edition.edition, edition.content_reviewed.isoformat(), edition.public_base_url],
-        "generated_on": today.isoformat(),
         "templates": _templates_fingerprint(),
         "fonts": _fonts_fingerprint(),
         "weasyprint": weasyprint.__version__,
@@ -109,6 +113,9 @@ class PdfCache:
 
     def _path(self, key: str) -> Path:
         return self.folder / f"{key}.pdf"
+
+    def has(self, key: str) -> bool:
+        return self.enabled and self._path(key).exists()
 
     def get(self, key: str) -> bytes | None:
         if not self.enabled:

@@ -1,28 +1,37 @@
-"""What the web views, the API and the CLI share: the edition from config, one parse and one build call, and
-the PDF's HTTP response.
+"""What the web views, the API and the CLI share: the edition from config, one parse and one build call, the
+PDF store, and the PDF's HTTP response.
 
-A toolkit comes from the PDF cache when the same details, edition, date, templates, fonts and WeasyPrint
-were rendered before; otherwise it is rendered, in the warm render process when RENDER_PROCESS is on, and
-then stored in the cache.
+A toolkit comes from the PDF store when the same details, edition, templates, fonts and WeasyPrint were made
+before. Otherwise, with a job queue (SAFESURGERIES_QUEUE_URL), a worker makes it (jobs.py) and the request
+waits a few seconds for it; without one (development, tests) the web process makes it itself.
 """
 
-import datetime as dt
 import threading
+from dataclasses import dataclass
 
-from flask import Flask, Response, current_app
+from flask import Flask, Response, current_app, request
 
 from ..postcodes import IndexMissing
 from ..postcodes.service import nation_of, postcode_index
-from . import languages, pdf_cache, render_workers
+from . import builder, jobs, languages, pdf_cache
 from .builder import Edition, build_toolkit
 from .details import PracticeDetails, parse_details
 from .errors import PostcodeIndexUnavailable
 from .pdf_cache import PdfCache, cache_key
-from .render_workers import RenderWorker
 
-# Renders in the web process itself (RENDER_PROCESS off) run one at a time: they are CPU-bound, and
-# WeasyPrint's shared FontConfiguration is not documented as safe to use from several threads at once.
+# Renders in the web process itself (no queue) run one at a time: they are CPU-bound, and WeasyPrint's shared
+# FontConfiguration is not documented as safe to use from several threads at once.
 _in_process_render = threading.Lock()
+
+SAMPLE = PracticeDetails(
+    practice_name="Warm-up Surgery",
+    ods_code="A00000",
+    address_lines=("1 Warm-up Street",),
+    postcode="SE1 7PB",
+    nation="england",
+    phone="020 7946 0000",
+    languages=("en", "ar", "bn", "zh-Hans"),
+)
 
 
 def nation_of_postcode(postcode: str) -> str | None:
@@ -49,66 +58,85 @@ def current_edition() -> Edition:
 
 
 def init_rendering(app: Flask) -> None:
-    """The app's PDF cache, and its render process or warm-up, as the settings ask."""
-    state = {
-        "cache": PdfCache(app.config["PDF_CACHE_DIR"], app.config["PDF_CACHE_MAX_MB"] * 1024 * 1024),
-        "worker": None,
+    """The app's PDF store."""
+    app.extensions["toolkit_rendering"] = {
+        "cache": PdfCache(app.config["PDF_CACHE_DIR"], app.config["PDF_CACHE_MAX_MB"] * 1024 * 1024)
     }
-    if app.config["RENDER_PROCESS"]:
-        state["worker"] = RenderWorker(
-            edition_for(app), warm=app.config["RENDER_WARM_UP"], timeout=app.config["RENDER_TIMEOUT"]
-        )
-    elif app.config["RENDER_WARM_UP"]:
-        # Off the request path: a request that comes first waits for this one render at most.
-        state["warm_up"] = threading.Thread(
-            target=_warm_up_here, args=(edition_for(app),), name="toolkit-warm-up", daemon=True
-        )
-        state["warm_up"].start()
-    app.extensions["toolkit_rendering"] = state
 
 
-def _warm_up_lookups() -> None:
-    """What the web process itself works out once: the installed fonts and the cache key's fingerprints."""
+def pdf_store() -> PdfCache:
+    return current_app.extensions["toolkit_rendering"]["cache"]
+
+
+def warm_up_lookups() -> None:
+    """What a web process works out once: the installed fonts and the store key's fingerprints."""
     languages.installed_font_families()
     pdf_cache.warm_up()
 
 
-def _warm_up_here(edition: Edition) -> None:
-    _warm_up_lookups()
-    with _in_process_render:
-        render_workers.warm_up(edition)
+def warm_up(app: Flask) -> None:
+    """Render a sample toolkit (loads the fonts, parses the stylesheets): a worker does this before its first job."""
+    warm_up_lookups()
+    try:
+        build_toolkit(SAMPLE, edition_for(app))
+    except Exception:  # a sample language's font missing, say: still make the toolkits that can be made
+        app.logger.exception("Could not render the warm-up toolkit; `safesurgeries doctor` checks the fonts.")
 
 
-def wait_until_warm(app: Flask) -> None:
-    """Block until the warm-up that the settings asked for is done (gunicorn: before the worker takes requests)."""
-    state = app.extensions["toolkit_rendering"]
-    if app.config["RENDER_WARM_UP"]:
-        _warm_up_lookups()
-    if state["worker"] is not None and app.config["RENDER_WARM_UP"]:
-        state["worker"].wait_until_started()
-    elif state.get("warm_up") is not None:
-        state["warm_up"].join()
+def build_for_app(details: PracticeDetails) -> bytes:
+    """Make a toolkit in this process with the running app's edition settings, from the store or rendered and
+    stored (the CLI's `toolkit build`, and the web without a queue).
 
-
-def build_for_app(details: PracticeDetails, today: dt.date | None = None) -> bytes:
-    """Build a toolkit with the running app's edition settings: from the cache, or rendered and cached.
-
-    Raises MissingFontError (builder.build_toolkit's font check, not repeated here: a cached PDF was made with the
-    fonts), or RenderWorkerLost (or RenderTimedOut) if the render process died or hung.
+    Raises MissingFontError (builder.build_toolkit's font check, not repeated here: a stored PDF was made with the
+    fonts).
     """
-    state = current_app.extensions["toolkit_rendering"]
-    edition, today = current_edition(), today or dt.date.today()
-    cache, key = state["cache"], cache_key(details, edition, today)
-    pdf = cache.get(key)
+    store, key = pdf_store(), cache_key(details, current_edition())
+    pdf = store.get(key)
     if pdf is not None:
         return pdf
-    if state["worker"] is not None:
-        pdf = state["worker"].render(details, today)
-    else:
-        with _in_process_render:
-            pdf = build_toolkit(details, edition, today)
-    cache.put(key, pdf)
+    with _in_process_render:
+        pdf = build_toolkit(details, current_edition())
+    store.put(key, pdf)
     return pdf
+
+
+@dataclass(frozen=True)
+class Requested:
+    """A toolkit asked for on the web or the API: its PDF if it is ready, else the job making it."""
+
+    key: str
+    download: jobs.Download
+    pdf: bytes | None = None
+
+
+def download_for(details: PracticeDetails) -> jobs.Download:
+    return jobs.Download(
+        filename=builder.download_name(details),
+        nation=details.nation,
+        unreviewed=", ".join(lang.code for lang in builder.chosen_languages(details) if not lang.reviewed),
+    )
+
+
+def request_toolkit(details: PracticeDetails) -> Requested:
+    """The toolkit for a web or API request: from the store; made in this process without a queue; or queued,
+    waited for up to TOOLKIT_WAIT_SECONDS, and handed back as its job when it takes longer.
+
+    Raises MissingFontError, RenderFailed, QueueFull, TooManyWaiting or QueueUnavailable.
+    """
+    download = download_for(details)
+    if not jobs.enabled(current_app):
+        return Requested(cache_key(details, current_edition()), download, build_for_app(details))
+    edition = current_edition()
+    key = cache_key(details, edition)
+    pdf = pdf_store().get(key)
+    if pdf is not None:
+        return Requested(key, download, pdf)
+    builder.check_fonts(details)  # at once, rather than from a job that fails later
+    job = jobs.enqueue(details, edition, key, request.remote_addr or "unknown", download)
+    state = jobs.wait(job, current_app.config["TOOLKIT_WAIT_SECONDS"])
+    if state == "failed":
+        raise jobs.failure(job)
+    return Requested(key, download, pdf_store().get(key) if state == "finished" else None)
 
 
 def pdf_response(pdf: bytes, filename: str) -> Response:
@@ -116,3 +144,32 @@ def pdf_response(pdf: bytes, filename: str) -> Response:
     return Response(
         pdf, mimetype="application/pdf", headers={"Content-Disposition": f'attachment; filename="{filename}"'}
     )
+
+
+@dataclass(frozen=True)
+class Status:
+    """A queued toolkit's state, for its status URL: its PDF once finished."""
+
+    progress: jobs.Progress
+    download: jobs.Download
+    pdf: bytes | None = None
+
+
+def toolkit_status(key: str) -> Status | None:
+    """Where the toolkit with this store key is; None when no job is making it (never was, or long ago).
+
+    Raises RenderFailed when its job failed, QueueUnavailable when Redis cannot be reached.
+    """
+    if not pdf_cache.KEY.fullmatch(key) or not jobs.enabled(current_app):
+        return None
+    job = jobs.fetch(key)
+    if job is None:
+        return None
+    progress = jobs.progress(job)
+    if progress.state == "failed":
+        raise jobs.failure(job)
+    download = jobs.Download(**{name: job.meta[name] for name in ("filename", "nation", "unreviewed")})
+    if progress.state != "finished":
+        return Status(progress, download)
+    pdf = pdf_store().get(key)
+    return Status(progress, download, pdf) if pdf is not None else None

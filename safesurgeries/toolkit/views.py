@@ -1,13 +1,15 @@
-"""The toolkit pages: the details form, the in-browser preview and the PDF download."""
+"""The toolkit pages: the details form, the in-browser preview, the PDF download and, when a toolkit takes
+longer than a few seconds, a page that says it is being made and refreshes itself (no JavaScript needed)."""
 
-from flask import Blueprint, Response, g, render_template, request, url_for
+from flask import Blueprint, Response, abort, g, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 
 from .. import nations
 from ..practices.directory import finder_results
 from . import builder, languages
 from .errors import ToolkitError
 from .forms import ToolkitForm
-from .service import build_for_app, current_edition, pdf_response
+from .service import current_edition, pdf_response, request_toolkit, toolkit_status
 
 bp = Blueprint("toolkit", __name__, url_prefix="/toolkit")
 
@@ -67,7 +69,62 @@ def download():
     form = _posted_form()
     if not form.validate():
         return _form_page(form, 422)
-    return pdf_response(build_for_app(form.details), builder.download_name(form.details))
+    requested = request_toolkit(form.details)
+    if requested.pdf is None:  # a worker is still making it: a page that follows it, and downloads it when done
+        return redirect(url_for("toolkit.being_made", key=requested.key), 303)
+    return pdf_response(requested.pdf, requested.download.filename)
+
+
+@bp.get("/edition/<token>")
+def edition_link(token: str):
+    """The link in a new edition's e-mail: that practice's own toolkit of the current edition, or the page that
+    follows it while it is being made."""
+    from ..extensions import db
+    from ..pledges.models import Listing
+    from . import editions
+
+    found = editions.read_token(token)
+    listing = db.session.get(Listing, found[0]) if found else None
+    if listing is None:
+        abort(404, _("This link is not right, or it is more than %(days)d days old.", days=editions.LINK_DAYS))
+    try:
+        requested = request_toolkit(editions.details_of(listing))
+    except ToolkitError as error:
+        return render_template("toolkit/being_made.html", problem=str(error)), error.status, _retry(error)
+    editions.mark_opened(listing.id, found[1])
+    if requested.pdf is None:
+        return redirect(url_for("toolkit.being_made", key=requested.key), 303)
+    return pdf_response(requested.pdf, requested.download.filename)
+
+
+REFRESH_SECONDS = 3  # how often the "being made" page reloads itself
+
+
+@bp.get("/made/<key>")
+def being_made(key: str):
+    """The toolkit's progress, reloaded every few seconds; when it is ready, a link to it, which opens at once."""
+    try:
+        status = toolkit_status(key)
+    except ToolkitError as error:  # failed, or the queue unreachable: say so, with the way back to the form
+        return render_template("toolkit/being_made.html", problem=str(error)), error.status, _retry(error)
+    if status is None:
+        abort(404, _("This toolkit is not being made, or it was made too long ago. Please make it again."))
+    return render_template("toolkit/being_made.html", status=status, key=key, refresh=REFRESH_SECONDS, problem=None)
+
+
+@bp.get("/made/<key>/pdf")
+def made_pdf(key: str):
+    try:
+        status = toolkit_status(key)
+    except ToolkitError as error:
+        return render_template("toolkit/being_made.html", problem=str(error)), error.status, _retry(error)
+    if status is None or status.pdf is None:  # not ready (or gone): back to the page that says so
+        return redirect(url_for("toolkit.being_made", key=key), 303)
+    return pdf_response(status.pdf, status.download.filename)
+
+
+def _retry(error: ToolkitError) -> dict:
+    return {"Retry-After": error.retry_after} if error.retry_after else {}
 
 
 @bp.errorhandler(ToolkitError)
@@ -75,7 +132,7 @@ def toolkit_problem(error: ToolkitError):
     """Every toolkit error on these pages: what was typed wrong at its fields on the form; a PDF that could not be
     made (a missing font, a lost or slow render) on the preview, with the reason first and every detail kept."""
     form = _posted_form()
-    headers = {"Retry-After": error.retry_after} if error.retry_after else {}
+    headers = _retry(error)
     if form.details is None:  # the details themselves (or the postcode index they need)
         form.show_errors(error.field_errors)
         page, status = _form_page(form, error.status)
