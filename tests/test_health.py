@@ -1,6 +1,8 @@
 """/healthz and /readyz for load balancers, and `doctor`'s check of the job queue, against the real Redis
 (database 14) and a database that does or does not answer."""
 
+import os
+
 import pytest
 import redis
 from rq import Worker
@@ -8,7 +10,7 @@ from rq import Worker
 from safesurgeries import create_app
 from safesurgeries.toolkit import jobs
 
-QUEUE_URL = "redis://127.0.0.1:6379/14"
+QUEUE_URL = f"redis://127.0.0.1:6379/{int(os.environ.get('TEST_QUEUE_DB', '13')) + 1}"  # see test_toolkit_queue.py
 NOBODY_LISTENS = "127.0.0.1:9"  # the discard port: nothing answers there
 
 
@@ -96,3 +98,13 @@ def test_admins_see_the_queue_on_the_toolkits_page(queue_app):
     assert queues == ["Light (few languages)", "Heavy", "Batch and edition e-mails"]
     worker.register_death()
     assert "Not working: no worker is running" in client.get("/staff/toolkits").get_data(as_text=True)
+
+
+def test_a_queue_without_a_pdf_store_to_hand_the_pdfs_over_is_refused_at_start(tmp_path, monkeypatch):
+    from safesurgeries.config import ConfigError
+
+    monkeypatch.setenv("SAFESURGERIES_INSTANCE_PATH", str(tmp_path / "instance"))
+    with pytest.raises(ConfigError, match="SAFESURGERIES_PDF_CACHE_MAX_MB is 0, but with a job queue"):
+        create_app(
+            {"TESTING": True, "SQLALCHEMY_DATABASE_URI": "sqlite://", "QUEUE_URL": QUEUE_URL, "PDF_CACHE_MAX_MB": 0}
+        )

@@ -1,6 +1,8 @@
 """The OpenAPI document is the API: it is valid OpenAPI (openapi-spec-validator, as any client's tooling would
 check it), and every path, method and status it lists is called, and the answer checked."""
 
+import os
+
 import pytest
 import sqlalchemy as sa
 from conftest import PRACTICE
@@ -66,7 +68,8 @@ def too_many_toolkits(client, monkeypatch):
     return client.post("/api/v1/toolkits", json={"practice_name": ""})
 
 
-QUEUE_URL = "redis://127.0.0.1:6379/14"  # a database of this test's own: the job queue, with no worker running
+# The job queue, with no worker running: the second of the queue tests' databases (test_toolkit_queue.py).
+QUEUE_URL = f"redis://127.0.0.1:6379/{int(os.environ.get('TEST_QUEUE_DB', '13')) + 1}"
 
 
 def queued_toolkit(client, monkeypatch, **details):

@@ -23,7 +23,8 @@ from rq import Worker
 from safesurgeries import create_app
 from safesurgeries.toolkit import jobs
 
-QUEUE_URL = "redis://127.0.0.1:6379/13"
+# Another database with TEST_QUEUE_DB (and the one after it), for two runs of these tests on one Redis at once.
+QUEUE_URL = f"redis://127.0.0.1:6379/{int(os.environ.get('TEST_QUEUE_DB', '13'))}"
 ROOT = Path(__file__).resolve().parent.parent
 # Long enough for anything a busy machine does; the tests wait for events, never for a time.
 PATIENCE_S = 600
@@ -265,7 +266,7 @@ def test_the_form_shows_a_page_that_follows_the_toolkit_and_then_downloads_it(si
     assert client.get("/toolkit/made/" + "0" * 64).status_code == 404
 
 
-BATCH_SIZE = 12  # English-only toolkits, shared by the two workers
+BATCH_SIZE = 50  # English-only toolkits, shared by the two workers (the issue: a batch of 50 practices)
 
 
 def test_toolkit_batch_is_shared_by_the_workers_writes_every_pdf_and_a_report_and_resumes(site, tmp_path):

@@ -205,7 +205,7 @@ def check_fonts(details: PracticeDetails) -> None:
 def build_toolkit(details: PracticeDetails, edition: Edition, today: dt.date | None = None) -> bytes:
     """Render the toolkit PDF for one practice, every fixed-size page shrunk until its content fits.
 
-    The one font check of a build (MissingFontError): wherever it renders, in the web process or the render process.
+    The one font check of a build (MissingFontError): wherever it renders, in the web process or a queue worker.
     """
     check_fonts(details)
     today = today or dt.date.today()

@@ -350,15 +350,13 @@ class ToolkitWorker(Worker):
 @with_appcontext
 def worker_command(light_only: bool, burst: bool, no_warm_up: bool, maintenance_interval: int):
     """Make toolkits from the job queue (SAFESURGERIES_QUEUE_URL); run as many as the machines have cores."""
-    from .service import pdf_store, warm_up
+    from .service import warm_up
 
     redis = connection()
     try:
         redis.ping()
     except RedisError as error:
         raise click.ClickException(f"Cannot reach the job queue's Redis at SAFESURGERIES_QUEUE_URL: {error}") from None
-    if not pdf_store().enabled:
-        raise click.ClickException("SAFESURGERIES_PDF_CACHE_MAX_MB is 0: workers need the PDF store to hand over PDFs.")
     if not no_warm_up:
         warm_up(current_app)  # fonts and stylesheets, once, before the work horses are forked from this process
     names = [LIGHT] if light_only else [LIGHT, HEAVY, BATCH]

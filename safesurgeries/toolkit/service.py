@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 from flask import Flask, Response, current_app, request
 
+from ..config import ConfigError
 from ..postcodes import IndexMissing
 from ..postcodes.service import nation_of, postcode_index
 from . import builder, jobs, languages, pdf_cache
@@ -59,6 +60,11 @@ def current_edition() -> Edition:
 
 def init_rendering(app: Flask) -> None:
     """The app's PDF store."""
+    if app.config.get("QUEUE_URL") and app.config["PDF_CACHE_MAX_MB"] <= 0:
+        raise ConfigError(
+            "SAFESURGERIES_PDF_CACHE_MAX_MB is 0, but with a job queue (SAFESURGERIES_QUEUE_URL) the workers hand "
+            "their PDFs to the web through the PDF store: give it room (the default is 512)."
+        )
     app.extensions["toolkit_rendering"] = {
         "cache": PdfCache(app.config["PDF_CACHE_DIR"], app.config["PDF_CACHE_MAX_MB"] * 1024 * 1024)
     }
