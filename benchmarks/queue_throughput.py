@@ -23,7 +23,7 @@ PER_WORKER = 8  # toolkits timed per worker: distinct practices, so none comes f
 FLOOD = 8  # heavy toolkits sent at once from one address, as in the measurement
 FLOOD_LANGUAGES = [
     "ar", "bn", "zh-Hans", "ur", "fa", "ta", "ti", "am", "ps", "ckb", "gu", "pa-Guru", "ru", "uk", "pl", "ro", "so",
-    "tr", "es", "fr", "pt", "it", "ku", "vi",
+    "tr", "es", "fr", "pt", "sq", "prs", "vi",
 ]  # fmt: skip
 
 
