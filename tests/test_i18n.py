@@ -39,6 +39,7 @@ PUBLIC_TEMPLATES = [
     "registry/map.html",
     "registry/_map.html",
     "registry/_demo_banner.html",
+    "_macros/way_on.html",
 ]
 # The pages (by address without a language) that every language must carry: filled by the `site` fixture.
 PUBLIC_PAGES = [
