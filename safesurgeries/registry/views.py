@@ -40,8 +40,9 @@ def long_date(value: str) -> str:
 
 @bp.app_template_filter("nation_name")
 def nation_name(nation: str | None) -> str:
-    """'northern-ireland' as Northern Ireland (for the registry's, the pledge form's and staff pages)."""
-    return nations.name(nation)
+    """'northern-ireland' as Northern Ireland (for the registry's, the pledge form's and staff pages), in the page's
+    language (the nations' names are in the catalogs)."""
+    return _(nations.name(nation))
 
 
 @bp.app_template_filter("miles")
