@@ -370,3 +370,17 @@ def test_ethiopic_pages_get_a_font_with_every_character_they_use(site):
         cmap = TTFont(io.BytesIO(response.data)).getBestCmap()
         assert not [c for c in needed if ord(c) not in cmap]
     assert client.get("/fonts/ethiopic-500.woff2").status_code == 404
+
+
+def test_a_practices_details_keep_their_order_on_a_right_to_left_page(site):
+    """English text and numbers in an Arabic page: each is isolated (<bdi>), so "129 Demo Close" and a phone number
+    are not reordered by the page's direction."""
+    soup = BeautifulSoup(site.test_client().get("/ar/surgeries/Y99001").data, "html.parser")
+    assert soup.html["dir"] == "rtl"
+    assert soup.find("h1").find("bdi").get_text(strip=True) == "Riverside Medical Centre"
+    lines = [bdi.get_text() for bdi in soup.select("p.address bdi")]
+    assert lines and lines[-1] == "SE1 7PB"
+    for phone in soup.select("a[href^='tel:']"):
+        assert phone.find("bdi")["dir"] == "ltr"
+    listing = BeautifulSoup(site.test_client().get("/ar/surgeries?q=SE1+7PB").data, "html.parser")
+    assert listing.select_one(".listing-address bdi") and listing.select_one(".listing-name bdi")
