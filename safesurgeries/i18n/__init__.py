@@ -5,7 +5,7 @@ Patients' pages (views marked @translated, and the error pages) speak the visito
 practices and staff stay in English.
 """
 
-from flask import Blueprint, Flask, abort, current_app, g, request
+from flask import Blueprint, Flask, abort, current_app, g, has_request_context, request
 from flask_babel import Babel
 
 from .languages import ENGLISH, Language, catalogue
@@ -31,7 +31,9 @@ def is_translated_page() -> bool:
 
 
 def page_language() -> Language:
-    """The language this request's page is in."""
+    """The language this request's page is in; English outside a request (the CLI, e-mails, the toolkit's worker)."""
+    if not has_request_context():
+        return catalogue()[ENGLISH]
     if "page_language" not in g:
         languages = catalogue()
         code = ENGLISH
