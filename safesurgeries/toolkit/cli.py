@@ -13,7 +13,7 @@ from flask.cli import with_appcontext
 from tqdm import tqdm
 
 from .. import nations, public_urls
-from . import builder
+from . import builder, languages
 from .details import FIELDS, LIST_FIELDS, PracticeDetails
 from .errors import DetailsError, ToolkitError
 from .pdf_cache import cache_key
@@ -75,6 +75,12 @@ def _summary(details: PracticeDetails) -> str:
 
 def _unreviewed(details: PracticeDetails) -> str:
     return ", ".join(f"{lang.name} ({lang.code})" for lang in builder.chosen_languages(details) if not lang.reviewed)
+
+
+def _named(codes: str) -> str:
+    """'ar,bn' (the report's column, the API header's form) as 'Arabic (ar), Bengali (bn)' for a person."""
+    offered = languages.catalogue()
+    return ", ".join(f"{offered[code].name} ({code})" for code in codes.replace(" ", "").split(",") if code in offered)
 
 
 def _write(path: Path, data: bytes) -> None:
@@ -240,7 +246,7 @@ def batch(csv_file: Path, out_dir: Path):
     written = [entry for entry in entries if entry["status"] == "written"]
     failures = [entry for entry in entries if entry["status"] == "failed"]
     for entry in written:
-        unreviewed = entry["unreviewed_languages"]
+        unreviewed = _named(entry["unreviewed_languages"])
         kept = " (kept from an earlier run)" if entry["row"] in before and entry["row"] not in pending else ""
         click.echo(
             f"Row {entry['row']}: {entry['file']}, the {nations.name(entry['nation'])} edition"
