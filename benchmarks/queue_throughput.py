@@ -32,7 +32,7 @@ def details(number: int, **more) -> dict:
         "practice_name": f"Queue Benchmark Surgery {number}",
         "address_lines": [f"{number} Benchmark Road", "Deptford", "London"],
         "postcode": "SE8 4RU",
-        "phone": f"020 7946 {number % 10000:04d}",
+        "phone": f"020 7946 {number % 1000:04d}",
         **more,
     }
 

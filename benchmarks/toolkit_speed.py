@@ -38,7 +38,7 @@ def distinct_details(count: int, offset: int = 0) -> list:
                         "London",
                     ],
                     "postcode": "SE8 4RU",
-                    "phone": f"020 7946 {number:04d}",
+                    "phone": f"020 7946 {number % 1000:04d}",
                     "contact_name": f"Manager {number}",
                     "languages": list(LANGUAGES),
                 }
