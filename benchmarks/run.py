@@ -91,6 +91,24 @@ def main() -> int:
     )
     check(
         rows,
+        f"new details: overlay vs plain ({toolkit['overlay_s']:.2f}s against {toolkit['plain_s']:.2f}s; same "
+        f"document every time: {toolkit['overlay_all_same_document']})",
+        toolkit["overlay_speed_up"] if toolkit["overlay_all_same_document"] else 0,
+        4,
+        "x",
+        True,
+    )
+    check(
+        rows,
+        f"2 processes with the overlay against one plain render ({toolkit['overlay_throughput']['per_minute']:.1f}"
+        f"/min against {toolkit['plain_per_minute_one_process']:.1f}/min)",
+        toolkit["overlay_throughput_ratio"],
+        4,
+        "x",
+        True,
+    )
+    check(
+        rows,
         f"cached vs plain (cached {toolkit['cached_s'] * 1000:.2f} ms)",
         toolkit["cached_speed_up"],
         1000,

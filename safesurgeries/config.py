@@ -87,6 +87,12 @@ SETTINGS = (
         "Seconds one toolkit's job may take; past it the job is stopped and counts as failed.",
     ),
     Setting(
+        "TOOLKIT_RENDERER",
+        "overlay",
+        "overlay: lay each practice's details over edition pages made once per nation and language set (fast); "
+        "plain: lay out the whole toolkit for every practice (the reference the overlay is tested against).",
+    ),
+    Setting(
         "TOOLKIT_WAIT_SECONDS",
         "5",
         "Seconds a request waits for a queued toolkit before it answers a page (or a 202) that follows its progress.",
@@ -200,6 +206,12 @@ def _positive_integer(values: dict, name: str) -> int:
     return number
 
 
+def _renderer(value: str) -> str:
+    if value not in ("overlay", "plain"):
+        raise ConfigError(f"{PREFIX}TOOLKIT_RENDERER must be overlay or plain; got {value!r}")
+    return value
+
+
 def _flag(value: str) -> bool:
     return value.strip().lower() in ("1", "true", "yes", "on")
 
@@ -260,6 +272,7 @@ def load_config(instance_path: Path, environ=os.environ) -> dict:
         "QUEUE_URL": values["QUEUE_URL"],
         "RENDER_TIMEOUT": _positive_integer(values, "RENDER_TIMEOUT"),
         "TOOLKIT_WAIT_SECONDS": _integer(values, "TOOLKIT_WAIT_SECONDS"),
+        "TOOLKIT_RENDERER": _renderer(values["TOOLKIT_RENDERER"]),
         "QUEUE_MAX_WAITING": _positive_integer(values, "QUEUE_MAX_WAITING"),
         "QUEUE_MAX_PER_ADDRESS": _positive_integer(values, "QUEUE_MAX_PER_ADDRESS"),
         "QUEUE_LIGHT_LANGUAGES": _positive_integer(values, "QUEUE_LIGHT_LANGUAGES"),

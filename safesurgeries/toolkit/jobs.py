@@ -33,7 +33,7 @@ from rq.exceptions import NoSuchJobError
 from rq.job import Job, JobStatus
 from rq.serializers import JSONSerializer
 
-from .builder import Edition, build_toolkit
+from .builder import Edition
 from .details import PracticeDetails
 from .errors import QueueFull, QueueUnavailable, RenderFailed, TooManyWaiting
 
@@ -315,13 +315,13 @@ def render(details: dict, edition: list) -> str:
     """The job: make the toolkit and put it in the shared PDF store under the job's id. Runs in a work horse."""
     from rq import get_current_job
 
-    from .service import pdf_store
+    from .service import make_toolkit, pdf_store
 
     key = get_current_job().id
     _hook("started", key)
     practice = PracticeDetails(**{name: tuple(v) if isinstance(v, list) else v for name, v in details.items()})
     name, reviewed, base_url = edition
-    pdf = build_toolkit(practice, Edition(name, dt.date.fromisoformat(reviewed), base_url))
+    pdf = make_toolkit(practice, Edition(name, dt.date.fromisoformat(reviewed), base_url))
     if not pdf_store().put(key, pdf):
         raise OSError(f"could not write the toolkit to the PDF store at {pdf_store().folder}")
     _hook("finished", key)

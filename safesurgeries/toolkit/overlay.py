@@ -20,7 +20,7 @@ details both ways and proves them the same document.
 """
 
 import dataclasses
-import hashlib
+import datetime as dt
 import io
 import json
 import re
@@ -31,7 +31,7 @@ from markupsafe import Markup, escape
 from weasyprint.formatting_structure import boxes
 from weasyprint.layout.absolute import AbsolutePlaceholder
 
-from . import tagging
+from . import builder, fitting, pdf_cache, renderer, tagging
 
 PLACEHOLDER_CLASS = "slot-placeholder"  # toolkit.css draws it transparent: it only marks where the slot is
 SLOTS_KEY = "/SafeSurgeriesSlots"  # where the edition pages keep their slots (removed from every toolkit made)
@@ -207,10 +207,6 @@ def store_slots(pdf_bytes: bytes, slots: list[Slot]) -> bytes:
 
 def stored_slots(pdf: pikepdf.Pdf) -> list[Slot]:
     return [Slot(**entry) for entry in json.loads(pdf.Root[SLOTS_KEY].read_bytes())]
-
-
-def shape_key(material: dict) -> str:
-    return hashlib.sha256(json.dumps(material, sort_keys=True).encode()).hexdigest()
 
 
 # --- The merge ----------------------------------------------------------------------------------------------------
@@ -428,3 +424,92 @@ def _set_title(pdf: pikepdf.Pdf, title: str) -> None:
     pdf.docinfo.Title = pikepdf.String(title)
     with pdf.open_metadata(set_pikepdf_as_editor=False, update_docinfo=False) as metadata:
         metadata["dc:title"] = title
+
+
+# --- Making a toolkit ---------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class SlotMarkup:
+    """A slot as the toolkit's templates render it (_macros.html: slot), before its fit level is chosen."""
+
+    tag: str
+    classes: str
+    content: Markup
+
+    def element(self, slot_id: str, level: int) -> Markup:
+        # The tag and classes are the templates' literals; the content is autoescaped by Jinja.
+        return Markup(  # nosec B704
+            f'<{self.tag} class="{escape(self.classes)} fit-{level}" data-slot="{escape(slot_id)}" '
+            f'data-fit="{escape(slot_id)}">{self.content}</{self.tag}>'
+        )
+
+
+def slot_markup(details, edition, today) -> dict[str, SlotMarkup]:
+    """Every slot's markup for these details, from one render of the toolkit's templates (no layout)."""
+    collected: dict[str, SlotMarkup] = {}
+
+    def sink(slot_id, tag, classes, content) -> str:
+        collected[slot_id] = SlotMarkup(tag, classes, Markup(content))
+        return ""
+
+    builder.toolkit_html(details, edition, today, slot_sink=sink)
+    return collected
+
+
+def edition_pages_key(details, edition) -> str:
+    """What the edition pages depend on: not the practice, only its nation, languages and care-of arrangement."""
+    return pdf_cache.material_key(
+        {
+            "edition-pages": [details.nation, list(details.languages), details.care_of_is_practice_address],
+            "edition": [edition.edition, edition.content_reviewed.isoformat()],
+        }
+    )
+
+
+def make_edition_pages(details, edition) -> bytes:
+    """The toolkit with a placeholder in every slot, fitted as the plain render fits it, and where its slots are."""
+    document, _ = fitting.layout_fitted(
+        lambda levels, measuring: renderer.layout(
+            builder.toolkit_html(details, edition, fit_levels=levels, measuring=measuring, slot_mode="placeholder"),
+            builder.stylesheets(),
+        )
+    )
+    pdf_bytes = renderer.write(document)
+    with pikepdf.open(io.BytesIO(pdf_bytes)) as pdf:
+        slots = find_slots(document, pdf)
+    return store_slots(pdf_bytes, slots)
+
+
+_recent_edition_pages: dict[str, bytes] = {}  # this process's last few, for a store that is disabled or shared
+
+
+def edition_pages(details, edition, store) -> bytes:
+    key = edition_pages_key(details, edition)
+    pages = _recent_edition_pages.get(key) or store.get(key)
+    if pages is None:
+        pages = make_edition_pages(details, edition)
+        store.put(key, pages)
+    if key not in _recent_edition_pages:
+        while len(_recent_edition_pages) >= 8:
+            _recent_edition_pages.pop(next(iter(_recent_edition_pages)))
+        _recent_edition_pages[key] = pages
+    return pages
+
+
+def build_toolkit(details, edition, store, today=None) -> bytes:
+    """The toolkit for these details: the same document as builder.build_toolkit, made from the edition pages."""
+    builder.check_fonts(details)
+    today = today or dt.date.today()
+    pages = edition_pages(details, edition, store)
+    with pikepdf.open(io.BytesIO(pages)) as pdf:
+        slots = stored_slots(pdf)
+    markup = slot_markup(details, edition, today)
+    title = builder.toolkit_title(details)
+    document, _ = fitting.layout_fitted(
+        lambda levels, measuring: renderer.layout(
+            overlay_html(slots, {slot.id: markup[slot.id].element(slot.id, levels.get(slot.id, 0)) for slot in slots}, title),
+            [*builder.stylesheets(), OVERLAY_CSS],
+        )
+    )
+    return merge(pages, renderer.write(document), title)

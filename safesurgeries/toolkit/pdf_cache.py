@@ -58,8 +58,10 @@ def _fonts_fingerprint() -> str:
 
 @functools.cache
 def _writer_fingerprint() -> str:
-    """The code between WeasyPrint and the finished file: the renderer, the tag post-processing and pikepdf."""
-    sources = b"".join(Path(module.__file__).read_bytes() for module in (renderer, tagging))
+    """The code between WeasyPrint and the finished file: the renderer, the tag post-processing, the overlay (read
+    by path: it imports this module) and pikepdf."""
+    modules = [Path(renderer.__file__), Path(tagging.__file__), Path(__file__).with_name("overlay.py")]
+    sources = b"".join(path.read_bytes() for path in modules)
     return hashlib.sha256(sources + pikepdf.__version__.encode()).hexdigest()
 
 
@@ -79,9 +81,18 @@ def warm_up() -> None:
 
 def cache_key(details: PracticeDetails, edition: Edition) -> str:
     """sha256 over the canonical JSON of everything a toolkit PDF is made from."""
+    return material_key(
+        {
+            "details": details.as_dict(),
+            "edition": [edition.edition, edition.content_reviewed.isoformat(), edition.public_base_url],
+        }
+    )
+
+
+def material_key(material: dict) -> str:
+    """sha256 over the canonical JSON of material and of what every PDF depends on: templates, fonts, code."""
     material = {
-        "details": details.as_dict(),
-        "edition": [edition.edition, edition.content_reviewed.isoformat(), edition.public_base_url],
+        **material,
         "templates": _templates_fingerprint(),
         "fonts": _fonts_fingerprint(),
         "weasyprint": weasyprint.__version__,

@@ -14,8 +14,8 @@ from flask import Flask, Response, current_app, request
 from ..config import ConfigError
 from ..postcodes import IndexMissing
 from ..postcodes.service import nation_of, postcode_index
-from . import builder, jobs, languages, pdf_cache
-from .builder import Edition, build_toolkit
+from . import builder, jobs, languages, overlay, pdf_cache
+from .builder import Edition
 from .details import PracticeDetails, parse_details
 from .errors import PostcodeIndexUnavailable
 from .pdf_cache import PdfCache, cache_key
@@ -84,9 +84,17 @@ def warm_up(app: Flask) -> None:
     """Render a sample toolkit (loads the fonts, parses the stylesheets): a worker does this before its first job."""
     warm_up_lookups()
     try:
-        build_toolkit(SAMPLE, edition_for(app))
+        make_toolkit(SAMPLE, edition_for(app))
     except Exception:  # a sample language's font missing, say: still make the toolkits that can be made
         app.logger.exception("Could not render the warm-up toolkit; `safesurgeries doctor` checks the fonts.")
+
+
+def make_toolkit(details: PracticeDetails, edition: Edition) -> bytes:
+    """Render a toolkit with the app's renderer (TOOLKIT_RENDERER): the overlay keeps its edition pages in the PDF
+    store. Both check the fonts first (MissingFontError)."""
+    if current_app.config["TOOLKIT_RENDERER"] == "overlay":
+        return overlay.build_toolkit(details, edition, pdf_store())
+    return builder.build_toolkit(details, edition)
 
 
 def build_for_app(details: PracticeDetails) -> bytes:
@@ -101,7 +109,7 @@ def build_for_app(details: PracticeDetails) -> bytes:
     if pdf is not None:
         return pdf
     with _in_process_render:
-        pdf = build_toolkit(details, current_edition())
+        pdf = make_toolkit(details, current_edition())
     store.put(key, pdf)
     return pdf
 
