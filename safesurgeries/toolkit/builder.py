@@ -113,6 +113,9 @@ def qr_svg(url: str) -> Markup:
     return Markup(svg)  # nosec B704
 
 
+SLOT_MODES = ("fill", "placeholder")
+
+
 def toolkit_html(
     details: PracticeDetails,
     edition: Edition,
@@ -120,12 +123,17 @@ def toolkit_html(
     preview_stylesheet: str | None = None,
     fit_levels: dict[str, int] | None = None,
     measuring: bool = False,
+    slot_mode: str = "fill",
 ) -> str:
     """Render the whole toolkit as one HTML document; a preview in the browser links its stylesheet.
 
     fit_levels: how far to shrink each fixed-size item's type (fitting.py); none shrunk by default.
     measuring: only the fixed-size items, on pages too tall to break, for fitting.py to measure.
+    slot_mode: "fill" prints the practice's details in their slots (_macros.html: slot); "placeholder" leaves
+    each slot holding one no-break space, for pages that are the same for every practice.
     """
+    if slot_mode not in SLOT_MODES:
+        raise ValueError(f"slot_mode must be one of {SLOT_MODES}, not {slot_mode!r}")
     levels = fit_levels or {}
     public_url = public_page_url(details, edition)
     references = references_for(details.nation)
@@ -147,6 +155,7 @@ def toolkit_html(
             unreviewed=[lang for lang in chosen if not lang.reviewed],
             fit_level=lambda item: levels.get(item, 0),
             measuring=measuring,
+            slot_mode=slot_mode,
             language_footer=functools.partial(language_footer, nations.name(details.nation), edition),
             footer=(
                 f"Safe Surgeries toolkit for {nations.name(details.nation)}, edition {edition.edition}. "

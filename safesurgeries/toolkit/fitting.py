@@ -10,11 +10,16 @@ each item's level from how far it overflows. Then the toolkit is laid out for re
 WeasyPrint's boxes: its content must end inside its own box, on one page, with nothing dropped. Only if that
 fails (it should not) is the real layout repeated with smaller type.
 
+Items nest: a slot (the box of fixed height that holds a practice's details, _macros.html) is an item inside
+a page-sized one. An item's content ends, for its own fitting, at the border box of each item inside it, so the
+level of a poster or a card never depends on the practice's details; only its slots' levels do.
+
 CSS cannot shrink text to fit a box, and WeasyPrint has no API for it, hence this measuring.
 """
 
 import math
 from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 
 from weasyprint.document import Document
 from weasyprint.formatting_structure.boxes import InlineLevelBox
@@ -38,29 +43,47 @@ def _walk(box) -> Iterator:
         yield from _walk(child)
 
 
-def _fit_roots(page_box) -> Iterator[tuple[str, object]]:
-    """(item, box) for the outermost box of each data-fit element on a page."""
+def _starts(box, parent_element, attribute: str) -> bool:
+    """Is box the outermost box of an element carrying attribute (its lines and text share its element)?"""
+    element = getattr(box, "element", None)
+    return element is not None and element is not parent_element and bool(element.get(attribute))
+
+
+def _roots(page_box, attribute: str) -> Iterator[tuple[str, object]]:
+    """(value, box) for the outermost box of each element carrying attribute on a page, nested ones too."""
 
     def visit(box, parent_element):
-        element = getattr(box, "element", None)
-        if element is not None and element is not parent_element and element.get("data-fit"):
-            yield element.get("data-fit"), box
-            return
+        if _starts(box, parent_element, attribute):
+            yield box.element.get(attribute), box
         for child in getattr(box, "children", ()):
-            yield from visit(child, element)
+            yield from visit(child, getattr(box, "element", None))
 
     yield from visit(page_box, None)
 
 
+def _fit_roots(page_box) -> Iterator[tuple[str, object]]:
+    """(item, box) for the outermost box of each data-fit element on a page, items inside items included."""
+    yield from _roots(page_box, "data-fit")
+
+
+def _own_boxes(root) -> Iterator:
+    """The boxes inside root, not descending into a nested item: of that, only its own (fixed-size) box."""
+
+    def visit(box, parent_element):
+        for child in getattr(box, "children", ()):
+            yield child
+            if not _starts(child, parent_element, "data-fit"):
+                yield from visit(child, getattr(child, "element", parent_element))
+
+    yield from visit(root, root.element)
+
+
 def _content_bottom(root) -> float:
-    """The lowest edge of the blocks and lines inside root. A last paragraph's bottom margin is not content, and
-    glyphs may reach below their line (Nastaliq's do): each item keeps a bottom padding for that ink."""
+    """The lowest edge of the blocks and lines inside root, a nested item counting as its own box. A last
+    paragraph's bottom margin is not content, and glyphs may reach below their line (Nastaliq's do): each item
+    keeps a bottom padding for that ink."""
     return max(
-        (
-            box.border_box_y() + box.border_height()
-            for box in _walk(root)
-            if box is not root and not isinstance(box, InlineLevelBox)
-        ),
+        (box.border_box_y() + box.border_height() for box in _own_boxes(root) if not isinstance(box, InlineLevelBox)),
         default=root.content_box_y(),
     )
 
@@ -75,7 +98,17 @@ def _lost_elements(roots) -> bool:
         if str(element.tag).endswith("svg")
         for element in element.iter()
     }  # an inline SVG is one image: its paths have no boxes
-    return any(id(element) not in laid_out and id(element) not in pictures for element in roots[0].element.iter())
+    return any(id(element) not in laid_out and id(element) not in pictures for element in _own_elements(roots[0].element))
+
+
+def _own_elements(element) -> Iterator:
+    """element and its descendants, a nested item's content left to that item's own check."""
+    yield element
+    for child in element:
+        if child.get("data-fit"):
+            yield child
+        else:
+            yield from _own_elements(child)
 
 
 def overflow_ratios(document: Document) -> dict[str, float]:
@@ -132,3 +165,42 @@ def layout_fitted(lay_out: Callable[[dict[str, int], bool], Document]) -> tuple[
         if not ratios:
             return document, levels
         levels = levels_for(ratios, levels)
+
+
+class SlotError(RuntimeError):
+    """A slot is not one box on one page: the toolkit's templates break the slots' contract."""
+
+
+@dataclass(frozen=True)
+class SlotBox:
+    """Where a slot lies, in CSS px from its page's top left: its border box, and its margin box's x and width."""
+
+    page: int  # index of the page in the document
+    x: float
+    y: float
+    width: float
+    height: float
+    margin_x: float
+    margin_y: float
+    margin_width: float
+
+
+def slot_boxes(document: Document) -> dict[str, SlotBox]:
+    """Slot id -> its laid-out box, for every element with data-slot; one split over pages (or repeated) is an
+    error."""
+    boxes: dict[str, SlotBox] = {}
+    for index, page in enumerate(document.pages):
+        for slot, box in _roots(page._page_box, "data-slot"):
+            if slot in boxes:
+                raise SlotError(f"slot {slot!r} is not one box on one page (again on page {index + 1})")
+            boxes[slot] = SlotBox(
+                page=index,
+                x=box.border_box_x(),
+                y=box.border_box_y(),
+                width=box.border_width(),
+                height=box.border_height(),
+                margin_x=box.position_x,
+                margin_y=box.position_y,
+                margin_width=box.margin_width(),
+            )
+    return boxes
