@@ -124,13 +124,15 @@ def toolkit_html(
     fit_levels: dict[str, int] | None = None,
     measuring: bool = False,
     slot_mode: str = "fill",
+    slot_sink=None,
 ) -> str:
     """Render the whole toolkit as one HTML document; a preview in the browser links its stylesheet.
 
     fit_levels: how far to shrink each fixed-size item's type (fitting.py); none shrunk by default.
     measuring: only the fixed-size items, on pages too tall to break, for fitting.py to measure.
     slot_mode: "fill" prints the practice's details in their slots (_macros.html: slot); "placeholder" leaves
-    each slot holding one no-break space, for pages that are the same for every practice.
+    each slot holding a transparent placeholder, for pages that are the same for every practice (overlay.py).
+    slot_sink: called with each filled slot's id, tag, classes and content (overlay.py collects them).
     """
     if slot_mode not in SLOT_MODES:
         raise ValueError(f"slot_mode must be one of {SLOT_MODES}, not {slot_mode!r}")
@@ -156,6 +158,8 @@ def toolkit_html(
             fit_level=lambda item: levels.get(item, 0),
             measuring=measuring,
             slot_mode=slot_mode,
+            slot_sink=slot_sink,
+            title=toolkit_title(details) if slot_mode == "fill" else "Safe Surgeries toolkit",
             language_footer=functools.partial(language_footer, nations.name(details.nation), edition),
             footer=(
                 f"Safe Surgeries toolkit for {nations.name(details.nation)}, edition {edition.edition}. "
@@ -169,6 +173,11 @@ def toolkit_html(
     )
 
 
+def toolkit_title(details: PracticeDetails) -> str:
+    """The PDF's title (its metadata, which viewers show): the edition pages' is replaced by overlay.py."""
+    return f"Safe Surgeries toolkit: {details.practice_name}"
+
+
 def language_footer(nation_name: str, edition: Edition, language: languages.Language) -> str:
     """A poster's or card sheet's footer: the review date speaks only for what was reviewed."""
     footer = (
@@ -178,6 +187,10 @@ def language_footer(nation_name: str, edition: Edition, language: languages.Lang
     if language.code == languages.ENGLISH:
         return footer
     return f"{footer} {language.name} translation: {language.review_status()}."
+
+
+def stylesheets() -> list[str]:
+    return [toolkit_css(), language_css()]
 
 
 @functools.cache
@@ -218,10 +231,9 @@ def build_toolkit(details: PracticeDetails, edition: Edition, today: dt.date | N
     """
     check_fonts(details)
     today = today or dt.date.today()
-    stylesheets = [toolkit_css(), language_css()]
     document, _ = fitting.layout_fitted(
         lambda levels, measuring: renderer.layout(
-            toolkit_html(details, edition, today, fit_levels=levels, measuring=measuring), stylesheets
+            toolkit_html(details, edition, today, fit_levels=levels, measuring=measuring), stylesheets()
         )
     )
     return renderer.write(document)

@@ -98,7 +98,9 @@ def _lost_elements(roots) -> bool:
         if str(element.tag).endswith("svg")
         for element in element.iter()
     }  # an inline SVG is one image: its paths have no boxes
-    return any(id(element) not in laid_out and id(element) not in pictures for element in _own_elements(roots[0].element))
+    return any(
+        id(element) not in laid_out and id(element) not in pictures for element in _own_elements(roots[0].element)
+    )
 
 
 def _own_elements(element) -> Iterator:

@@ -508,7 +508,9 @@ def build_toolkit(details, edition, store, today=None) -> bytes:
     title = builder.toolkit_title(details)
     document, _ = fitting.layout_fitted(
         lambda levels, measuring: renderer.layout(
-            overlay_html(slots, {slot.id: markup[slot.id].element(slot.id, levels.get(slot.id, 0)) for slot in slots}, title),
+            overlay_html(
+                slots, {slot.id: markup[slot.id].element(slot.id, levels.get(slot.id, 0)) for slot in slots}, title
+            ),
             [*builder.stylesheets(), OVERLAY_CSS],
         )
     )
