@@ -174,6 +174,8 @@ def _marked_content_text(data: bytes) -> dict[tuple[int, int], str]:
                 )
                 text = buffer.raw[: max(size - 2, 0)].decode("utf-16-le", errors="replace")
                 texts[(index, mcid)] = texts.get((index, mcid), "") + text
+            text_page.close()
+            page.close()
     finally:
         document.close()
     return texts
@@ -193,7 +195,7 @@ def _structure(pdf: pikepdf.Pdf, page_of: dict, mcid_text: dict) -> list[tuple]:
         element, depth, inherited = stack.pop()
         if not isinstance(element, pikepdf.Dictionary) or element.get("/Type") in ("/MCR", "/OBJR"):
             continue
-        if element.objgen in seen:
+        if element.objgen in seen and element.objgen != (0, 0):  # (0, 0): a direct object, met once
             continue
         seen.add(element.objgen)
         role, hops = str(element.get("/S", "/?")), 0
@@ -269,7 +271,7 @@ def _image_difference(index: int, old: Image.Image, new: Image.Image) -> str | N
     changed = sum(histogram[GREY_LEVELS + 1 :])
     share = changed / (old.size[0] * old.size[1])
     if share > PIXEL_SHARE:
-        return f"page {index + 1}: the page looks different ({share:.1%} of its pixels changed)"
+        return f"page {index + 1}: the page looks different ({share:.2%} of its pixels changed)"
     return None
 
 

@@ -133,6 +133,34 @@ def test_a_link_to_another_web_address(pdf):
     assert any(line.endswith("to https://example.org/ is missing") for line in found), found
 
 
+def test_a_link_outside_the_structure_tree_fails_the_pdfua_check(pdf):
+    def untag(document):
+        del document.pages[0].Annots[0].StructParent
+
+    found = differences(pdf, edited(pdf, untag))
+    assert found == [
+        "the actual PDF fails the PDF/UA check: 28-011 page 1: a link annotation is not inside a Link structure element"
+    ]
+
+
+def test_a_named_destination_moved_to_another_page(pdf):
+    def move(document):
+        tree = pikepdf.NameTree(document.Root.Names.Dests)
+        tree["two"] = pikepdf.Array([document.pages[2].obj, *list(tree["two"])[1:]])
+
+    found = differences(pdf, edited(pdf, move))
+    assert found == ["named destination two: expected 'page 2', got 'page 3'"]
+
+
+def test_the_document_language_changed(pdf):
+    def to_welsh(document):
+        document.Root.Lang = pikepdf.String("cy")
+
+    found = differences(pdf, edited(pdf, to_welsh))
+    assert "document catalog /Lang: expected 'en', got 'cy'" in found
+    assert any(line.endswith("language 'en' became 'cy'") for line in found), found  # every English element's
+
+
 def test_the_document_title_changed(pdf):
     def retitle(document):
         document.docinfo.Title = pikepdf.String("Another title")
