@@ -28,9 +28,10 @@ from weasyprint.formatting_structure.boxes import InlineLevelBox
 MAX_LEVEL = 12
 STEP = 0.93
 TOLERANCE_PX = 0.5  # rounding in the layout, not overflow
-# Measuring layouts before the real one: the first guess and a secant's correction nearly always fit, and a
-# further measure would cost more than the rare extra real layout it might save.
-MEASURES = 2
+# Measuring layouts before the real one: the first guess and a secant's correction nearly always fit an item whose
+# content all shrinks; a card or poster with a slot (a fixed height that does not shrink with it) may need a third,
+# which costs less than the extra real layout it saves.
+MEASURES = 3
 
 
 class DoesNotFit(RuntimeError):
