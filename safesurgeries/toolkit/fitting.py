@@ -116,6 +116,11 @@ def _own_elements(element) -> Iterator:
 
 def overflow_ratios(document: Document) -> dict[str, float]:
     """Item -> how many times too tall its content is (> 1), for every item that does not fit."""
+    return _measure(document)[0]
+
+
+def _measure(document: Document) -> tuple[dict[str, float], set[str]]:
+    """overflow_ratios, and which of the items are slots (data-slot)."""
     roots_of: dict[str, list] = {}
     for page in document.pages:
         for item, root in _fit_roots(page._page_box):
@@ -128,7 +133,8 @@ def overflow_ratios(document: Document) -> dict[str, float]:
             ratios[item] = max(1.15, used / available)
         elif used > available + TOLERANCE_PX:  # ran out of its own box
             ratios[item] = used / available
-    return ratios
+    slots = {item for item, roots in roots_of.items() if roots[0].element.get("data-slot")}
+    return ratios, slots
 
 
 def levels_for(
@@ -150,24 +156,50 @@ def levels_for(
     return new
 
 
+def next_levels(
+    ratios: dict[str, float], slots: set[str], levels: dict[str, int], before: dict[str, tuple[int, float]]
+) -> dict[str, int]:
+    """The next levels. While a page-sized item overflows, only those change: a slot inside one is measured again
+    once its type size is settled. A slot's next level depends only on its level and its overflow now, never on
+    the measures before (no secant): the plain render and the overlay (overlay.py), which measure a slot on
+    different pages, then choose the same type for it."""
+    containers = {item: ratio for item, ratio in ratios.items() if item not in slots}
+    if containers:
+        return levels_for(containers, levels, before)
+    return levels_for(ratios, levels)
+
+
 def layout_fitted(lay_out: Callable[[dict[str, int], bool], Document]) -> tuple[Document, dict[str, int]]:
     """lay_out(levels, measuring) -> a layout. Measure the fixed-size items, then lay out the toolkit so that
     all fit."""
     levels: dict[str, int] = {}
     before: dict[str, tuple[int, float]] = {}
     for _ in range(MEASURES):
-        if not (ratios := overflow_ratios(lay_out(levels, True))):
+        ratios, slots = _measure(lay_out(levels, True))
+        if not ratios:
             break
         levels, before = (
-            levels_for(ratios, levels, before),
+            next_levels(ratios, slots, levels, before),
             {**before, **{item: (levels.get(item, 0), ratio) for item, ratio in ratios.items()}},
         )
     while True:  # the real layout is checked whatever the measures said, and shrunk further if it must be
         document = lay_out(levels, False)
-        ratios = overflow_ratios(document)
+        ratios, slots = _measure(document)
         if not ratios:
             return document, levels
-        levels = levels_for(ratios, levels)
+        levels = next_levels(ratios, slots, levels, {})
+
+
+def slots_fitted(lay_out: Callable[[dict[str, int]], Document]) -> Document:
+    """lay_out(levels) -> a layout of slots only (overlay.py), each layout a real one: shrunk until all fit, by the
+    same steps as layout_fitted takes for a slot, so that both choose the same type."""
+    levels: dict[str, int] = {}
+    while True:
+        document = lay_out(levels)
+        ratios, slots = _measure(document)
+        if not ratios:
+            return document
+        levels = next_levels(ratios, slots, levels, {})
 
 
 class SlotError(RuntimeError):

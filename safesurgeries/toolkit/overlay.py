@@ -506,8 +506,8 @@ def build_toolkit(details, edition, store, today=None) -> bytes:
         slots = stored_slots(pdf)
     markup = slot_markup(details, edition, today)
     title = builder.toolkit_title(details)
-    document, _ = fitting.layout_fitted(
-        lambda levels, measuring: renderer.layout(
+    document = fitting.slots_fitted(
+        lambda levels: renderer.layout(
             overlay_html(
                 slots, {slot.id: markup[slot.id].element(slot.id, levels.get(slot.id, 0)) for slot in slots}, title
             ),
