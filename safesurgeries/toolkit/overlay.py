@@ -37,9 +37,11 @@ PLACEHOLDER_CLASS = "slot-placeholder"  # toolkit.css draws it transparent: it o
 SLOTS_KEY = "/SafeSurgeriesSlots"  # where the edition pages keep their slots (removed from every toolkit made)
 A4_PX = (793.7, 1122.5)  # A4 in CSS px, to a tenth: every toolkit page is A4
 
-# The overlay's own pages: A4, no margins and no margin boxes, each holding the slots of one edition page.
+# The overlay's own pages: no margins and no margin boxes, each holding the slots of one edition page. A4 wide and
+# far taller than A4, as fitting.py's measuring pages are: a slot that overflows its box near the foot of the page
+# must be measured whole, not cut at the page's end. The merge draws them from the top of the A4 page.
 OVERLAY_CSS = """
-@page overlay { size: A4; margin: 0;
+@page overlay { size: 210mm 2000mm; margin: 0;
   @top-left { content: none } @top-center { content: none } @top-right { content: none }
   @bottom-left { content: none } @bottom-center { content: none } @bottom-right { content: none } }
 html, body { margin: 0; padding: 0; }
@@ -215,13 +217,19 @@ RESOURCE_OPERATORS = {"Tf": 0, "gs": 0, "Do": 0, "sh": 0, "cs": 0, "CS": 0}  # o
 PREFIX = "ov"  # the overlay's resources take this prefix on the page they are drawn on
 
 
-def _overlay_instructions(page: pikepdf.Page, mcid_offset: int) -> bytes:
-    """The overlay page's content, its resource names prefixed and its marked-content ids moved past the page's."""
+def _overlay_instructions(page: pikepdf.Page, mcid_offset: int, height: float) -> bytes:
+    """The overlay page's content, its resource names prefixed, its marked-content ids moved past the page's, and
+    drawn from the top of a page of this height (WeasyPrint's first operator turns the page upside down, its
+    origin at the top)."""
     instructions = []
-    for operands, operator in pikepdf.parse_content_stream(page):
+    for index, (operands, operator) in enumerate(pikepdf.parse_content_stream(page)):
         name = str(operator)
         operands = list(operands)
-        if name in RESOURCE_OPERATORS and isinstance(operands[0], pikepdf.Name):
+        if index == 0:
+            if name != "cm" or [float(value) for value in operands[:5]] != [1, 0, 0, -1, 0]:
+                raise OverlayError("the overlay page does not start by turning its origin to the top")
+            operands[5] = height
+        elif name in RESOURCE_OPERATORS and isinstance(operands[0], pikepdf.Name):
             operands[0] = pikepdf.Name("/" + PREFIX + str(operands[0])[1:])
         elif name in ("scn", "SCN") and operands and isinstance(operands[-1], pikepdf.Name):
             operands[-1] = pikepdf.Name("/" + PREFIX + str(operands[-1])[1:])
@@ -374,7 +382,7 @@ def merge(edition_pages: bytes, overlay_pdf: bytes, title: str) -> bytes:
                     copied.append(copy)
                 target.K = pikepdf.Array(copied)
             _copy_resources(pdf, page, overlay, overlay_page)
-            overlay_content = _overlay_instructions(overlay_page, offset)
+            overlay_content = _overlay_instructions(overlay_page, offset, float(page.mediabox[3]))
             page.obj.Contents = pdf.make_stream(b"q\n" + data + b"\nQ\nq\n" + overlay_content + b"\nQ\n")
             for mcid in range(len(overlay_tree[overlay_index])):
                 mapping.append(new_mapping.get(offset + mcid))
@@ -458,10 +466,16 @@ def slot_markup(details, edition, today) -> dict[str, SlotMarkup]:
 
 
 def edition_pages_key(details, edition) -> str:
-    """What the edition pages depend on: not the practice, only its nation, languages and care-of arrangement."""
+    """What the edition pages depend on: not the practice, only its nation, languages, care-of arrangement and
+    whether it gave a phone number (the posters' label)."""
     return pdf_cache.material_key(
         {
-            "edition-pages": [details.nation, list(details.languages), details.care_of_is_practice_address],
+            "edition-pages": [
+                details.nation,
+                list(details.languages),
+                details.care_of_is_practice_address,
+                bool(details.phone),
+            ],
             "edition": [edition.edition, edition.content_reviewed.isoformat()],
         }
     )
@@ -486,14 +500,14 @@ _recent_edition_pages: dict[str, bytes] = {}  # this process's last few, for a s
 
 def edition_pages(details, edition, store) -> bytes:
     key = edition_pages_key(details, edition)
-    pages = _recent_edition_pages.get(key) or store.get(key)
+    pages = _recent_edition_pages.get(f"{store.folder}/{key}") or store.get(key)
     if pages is None:
         pages = make_edition_pages(details, edition)
         store.put(key, pages)
-    if key not in _recent_edition_pages:
+    if f"{store.folder}/{key}" not in _recent_edition_pages:
         while len(_recent_edition_pages) >= 8:
             _recent_edition_pages.pop(next(iter(_recent_edition_pages)))
-        _recent_edition_pages[key] = pages
+        _recent_edition_pages[f"{store.folder}/{key}"] = pages
     return pages
 
 
