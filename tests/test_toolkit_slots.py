@@ -166,3 +166,14 @@ def test_no_template_prints_practice_data_outside_a_slot(parse):
                         found += 1
                         assert inside, f"{marker!r} outside a slot, in <{element.tag} class={element.get('class')}>"
         assert found > 40
+
+
+def test_a_slot_split_over_two_pages_is_an_error():
+    html = '<p class="slot" data-slot="long" style="height: 400mm">{}</p><p data-slot="short">x</p>'.format(
+        "<br>".join(["line"] * 200)
+    )
+    document = renderer.layout(html, [])
+    assert len(document.pages) > 1
+    with pytest.raises(fitting.SlotError, match="long"):
+        fitting.slot_boxes(document)
+    assert set(fitting.slot_boxes(renderer.layout('<p data-slot="short">x</p>', []))) == {"short"}
