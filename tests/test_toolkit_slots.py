@@ -118,14 +118,15 @@ def test_the_longest_details_fit_every_slot_and_keep_the_page_count(laid_out):
     ]
 
 
-def test_a_placeholder_slot_holds_one_no_break_space_and_a_filled_one_the_details(parse):
+def test_a_placeholder_slot_holds_one_transparent_mark_and_a_filled_one_the_details(parse):
     details = parse(DETAILS["typical"])
-    for mode, expected in (("placeholder", {"\xa0"}), ("fill", None)):
+    for mode, expected in (("placeholder", {"x"}), ("fill", None)):
         tree = lxml.html.document_fromstring(builder.toolkit_html(details, EDITION, TODAY, slot_mode=mode))
         slots = tree.xpath("//*[@data-slot]")
         ids = [slot.get("data-slot") for slot in slots]
         assert len(ids) == len(set(ids)) > 50
         assert all(slot.get("data-fit") == slot.get("data-slot") and "slot" in slot.classes for slot in slots)
+        assert all(("slot-placeholder" in slot.classes) == (mode == "placeholder") for slot in slots)
         assert not tree.xpath("//*[@data-slot]//a")
         texts = {slot.text_content() for slot in slots}
         if expected:
