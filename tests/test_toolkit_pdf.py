@@ -116,7 +116,9 @@ def test_care_of_address_defaults_to_the_practice_address(client):
 
 
 def test_policy_and_pledge_carry_the_practice_and_contact(toolkit_pdf):
-    assert "Riverside Medical Centre registers" in section_text(toolkit_pdf, "Registration policy")
+    policy = section_text(toolkit_pdf, "Registration policy")
+    assert "Practice: Riverside Medical Centre" in policy and "This practice registers" in policy
+    assert "Policy lead: Amina Yusuf, Practice manager" in policy
     pledge = section_text(toolkit_pdf, "The Safe Surgery pledge")
     assert "Riverside Medical Centre" in pledge
     assert "Amina Yusuf" in pledge and "Practice manager" in pledge

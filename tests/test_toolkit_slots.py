@@ -52,6 +52,14 @@ DETAILS = {
         "languages": LANGUAGES,
     },
 }
+# The shortest details in the longest's nation, with its kind of care-of address (that choice may change the pages).
+SHORT_IN_WALES = {
+    "practice_name": "Tŷ Meddyg",
+    "address_lines": ["1 Stryd"],
+    "postcode": "LL77 7ES",
+    "care_of_address_lines": ["Canolfan"],
+    "languages": LANGUAGES,
+}
 
 
 def stylesheets() -> list[str]:
@@ -72,7 +80,7 @@ def fitted(details, slot_mode: str):
 def laid_out(parse):
     @functools.cache
     def lay_out(name: str, slot_mode: str):
-        return fitted(parse(DETAILS[name]), slot_mode)
+        return fitted(parse(DETAILS.get(name, SHORT_IN_WALES)), slot_mode)
 
     return lay_out
 
@@ -98,23 +106,27 @@ def test_slots_and_pages_do_not_depend_on_the_practice(laid_out, name):
 
 def test_the_longest_details_fit_every_slot_and_keep_the_page_count(laid_out):
     longest, levels = laid_out("longest", "fill")
-    typical, _ = laid_out("typical", "fill")
+    short, _ = laid_out("short in Wales", "fill")
     boxes = fitting.slot_boxes(longest)
 
     assert fitting.overflow_ratios(longest) == {}
     assert all(levels.get(slot, 0) <= fitting.MAX_LEVEL for slot in boxes)
     assert any(levels.get(slot, 0) > 0 for slot in boxes), "the longest details shrank no slot"
-    assert len(longest.pages) == len(typical.pages)
+    assert len(longest.pages) == len(short.pages)
+    assert [(box.page, box.height) for box in boxes.values()] == [
+        (box.page, box.height) for box in fitting.slot_boxes(short).values()
+    ]
 
 
-def test_a_placeholder_slot_holds_one_no_break_space_and_a_filled_one_the_details(parse):
+def test_a_placeholder_slot_holds_one_transparent_mark_and_a_filled_one_the_details(parse):
     details = parse(DETAILS["typical"])
-    for mode, expected in (("placeholder", {"\xa0"}), ("fill", None)):
+    for mode, expected in (("placeholder", {"x"}), ("fill", None)):
         tree = lxml.html.document_fromstring(builder.toolkit_html(details, EDITION, TODAY, slot_mode=mode))
         slots = tree.xpath("//*[@data-slot]")
         ids = [slot.get("data-slot") for slot in slots]
         assert len(ids) == len(set(ids)) > 50
         assert all(slot.get("data-fit") == slot.get("data-slot") and "slot" in slot.classes for slot in slots)
+        assert all(("slot-placeholder" in slot.classes) == (mode == "placeholder") for slot in slots)
         assert not tree.xpath("//*[@data-slot]//a")
         texts = {slot.text_content() for slot in slots}
         if expected:
@@ -155,3 +167,14 @@ def test_no_template_prints_practice_data_outside_a_slot(parse):
                         found += 1
                         assert inside, f"{marker!r} outside a slot, in <{element.tag} class={element.get('class')}>"
         assert found > 40
+
+
+def test_a_slot_split_over_two_pages_is_an_error():
+    html = '<p class="slot" data-slot="long" style="height: 400mm">{}</p><p data-slot="short">x</p>'.format(
+        "<br>".join(["line"] * 200)
+    )
+    document = renderer.layout(html, [])
+    assert len(document.pages) > 1
+    with pytest.raises(fitting.SlotError, match="long"):
+        fitting.slot_boxes(document)
+    assert set(fitting.slot_boxes(renderer.layout('<p data-slot="short">x</p>', []))) == {"short"}
