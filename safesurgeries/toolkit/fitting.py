@@ -4,7 +4,7 @@ Patient cards, posters, the certificate and the one-page forms have a fixed size
 the practice's name (up to 120 characters), address and phone, and each language's sentences. Each such item
 carries `data-fit="<item>"` and a class `fit-<level>` (toolkit.css scales the item's type by level).
 
-First a measuring layout of those items alone, on pages too tall to break (class `measuring`: WeasyPrint drops
+First a measuring layout of those items (and the sections holding slots) alone, on pages too tall to break (class `measuring`: WeasyPrint drops
 what does not fit a fixed-height box on its page, so an overflow is only measurable where nothing breaks), gives
 each item's level from how far it overflows. Then the toolkit is laid out for real and every item is checked again from
 WeasyPrint's boxes: its content must end inside its own box, on one page, with nothing dropped. Only if that
@@ -12,7 +12,8 @@ fails (it should not) is the real layout repeated with smaller type.
 
 Items nest: a slot (the box of fixed height that holds a practice's details, _macros.html) is an item inside
 a page-sized one. An item's content ends, for its own fitting, at the border box of each item inside it, so the
-level of a poster or a card never depends on the practice's details; only its slots' levels do.
+level of a poster or a card never depends on the practice's details; only its slots' levels do. Every section
+that holds a slot is in the measuring layout, and measuring goes on until every item fits.
 
 CSS cannot shrink text to fit a box, and WeasyPrint has no API for it, hence this measuring.
 """
@@ -28,10 +29,11 @@ from weasyprint.formatting_structure.boxes import InlineLevelBox
 MAX_LEVEL = 12
 STEP = 0.93
 TOLERANCE_PX = 0.5  # rounding in the layout, not overflow
-# Measuring layouts before the real one: the first guess and a secant's correction nearly always fit an item whose
-# content all shrinks; a card or poster with a slot (a fixed height that does not shrink with it) may need a third,
-# which costs less than the extra real layout it saves.
-MEASURES = 3
+# Measuring layouts before the real one, at most: the page-sized items settle first (the first guess and a secant's
+# correction nearly always fit them), then the slots inside them. A slot is measured only on a measuring page:
+# on a real one, what overflows near its foot is cut, and the slot would be measured short, and given other type
+# than the overlay (overlay.py) gives it.
+MEASURES = 8
 
 
 class DoesNotFit(RuntimeError):

@@ -24,7 +24,7 @@ import pikepdf
 import weasyprint
 
 from ..paths import TOOLKIT_TEMPLATES, TRANSLATIONS
-from . import languages, renderer, tagging
+from . import languages
 from .builder import Edition
 from .details import PracticeDetails
 
@@ -58,9 +58,10 @@ def _fonts_fingerprint() -> str:
 
 @functools.cache
 def _writer_fingerprint() -> str:
-    """The code between WeasyPrint and the finished file: the renderer, the tag post-processing, the overlay (read
-    by path: it imports this module) and pikepdf."""
-    modules = [Path(renderer.__file__), Path(tagging.__file__), Path(__file__).with_name("overlay.py")]
+    """The code that makes the PDF from the details: the builder, fitting, the renderer, the tag post-processing,
+    the overlay, and pikepdf. Read by path (the overlay imports this module)."""
+    folder = Path(__file__).parent
+    modules = [folder / f"{name}.py" for name in ("builder", "fitting", "renderer", "tagging", "overlay")]
     sources = b"".join(path.read_bytes() for path in modules)
     return hashlib.sha256(sources + pikepdf.__version__.encode()).hexdigest()
 
