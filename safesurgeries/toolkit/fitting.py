@@ -4,11 +4,11 @@ Patient cards, posters, the certificate and the one-page forms have a fixed size
 the practice's name (up to 120 characters), address and phone, and each language's sentences. Each such item
 carries `data-fit="<item>"` and a class `fit-<level>` (toolkit.css scales the item's type by level).
 
-First a measuring layout of those items (and the sections holding slots) alone, on pages too tall to break (class `measuring`: WeasyPrint drops
-what does not fit a fixed-height box on its page, so an overflow is only measurable where nothing breaks), gives
-each item's level from how far it overflows. Then the toolkit is laid out for real and every item is checked again from
-WeasyPrint's boxes: its content must end inside its own box, on one page, with nothing dropped. Only if that
-fails (it should not) is the real layout repeated with smaller type.
+First a measuring layout of those items (and the sections holding slots) alone, on pages too tall to break (class
+`measuring`: WeasyPrint drops what does not fit a fixed-height box on its page, so an overflow is only measurable
+where nothing breaks), gives each item's level from how far it overflows. Then the toolkit is laid out for real
+and every item is checked again from WeasyPrint's boxes: its content must end inside its own box, on one page,
+with nothing dropped. Only if that fails (it should not) is the real layout repeated with smaller type.
 
 Items nest: a slot (the box of fixed height that holds a practice's details, _macros.html) is an item inside
 a page-sized one. An item's content ends, for its own fitting, at the border box of each item inside it, so the

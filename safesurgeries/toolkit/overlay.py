@@ -458,7 +458,7 @@ def slot_markup(details, edition, today) -> dict[str, SlotMarkup]:
     collected: dict[str, SlotMarkup] = {}
 
     def sink(slot_id, tag, classes, content) -> str:
-        collected[slot_id] = SlotMarkup(tag, classes, Markup(content))
+        collected[slot_id] = SlotMarkup(tag, classes, escape(content))  # Jinja autoescaped it: escape() keeps it
         return ""
 
     builder.toolkit_html(details, edition, today, slot_sink=sink)
