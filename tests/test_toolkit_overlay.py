@@ -55,12 +55,14 @@ def test_edition_pages_are_made_once_per_nation_and_language_set(parse, tmp_path
     store = PdfCache(tmp_path, 512 * 1024 * 1024)
     first = parse(PRACTICE)
     overlay.build_toolkit(first, EDITION, store, TODAY)
-    assert len(list(tmp_path.glob("*.pdf"))) == 1  # the edition pages: finished toolkits are the caller's to store
+    edition_pages = tmp_path / "edition-pages"
+    assert len(list(edition_pages.glob("*.pdf"))) == 1  # finished toolkits are the caller's to store
     other_practice = parse({**PRACTICE, "practice_name": "Quay Surgery", "phone": "020 7946 0999"})
     overlay.build_toolkit(other_practice, EDITION, store, TODAY)
-    assert len(list(tmp_path.glob("*.pdf"))) == 1
+    assert len(list(edition_pages.glob("*.pdf"))) == 1
     overlay.build_toolkit(parse({**PRACTICE, "languages": ["bn"]}), EDITION, store, TODAY)
-    assert len(list(tmp_path.glob("*.pdf"))) == 2
+    assert len(list(edition_pages.glob("*.pdf"))) == 2
+    assert not list(tmp_path.glob("*.pdf"))
 
 
 def test_the_practices_markup_stays_text_in_the_overlay(parse, store):

@@ -57,6 +57,7 @@ SHORT_IN_WALES = {
     "practice_name": "Tŷ Meddyg",
     "address_lines": ["1 Stryd"],
     "postcode": "LL77 7ES",
+    "phone": "01248 123456",  # with a phone, as the longest: the posters print their "Phone:" label only then
     "care_of_address_lines": ["Canolfan"],
     "languages": LANGUAGES,
 }

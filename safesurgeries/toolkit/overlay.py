@@ -499,15 +499,21 @@ _recent_edition_pages: dict[str, bytes] = {}  # this process's last few, for a s
 
 
 def edition_pages(details, edition, store) -> bytes:
+    """The edition pages for these details, from the PDF store's edition-pages folder or made and kept there.
+
+    A folder of their own, with the store's size limit: they are not toolkits, and evicting toolkits never
+    touches them."""
     key = edition_pages_key(details, edition)
-    pages = _recent_edition_pages.get(f"{store.folder}/{key}") or store.get(key)
+    pages_store = pdf_cache.PdfCache(store.folder / "edition-pages", store.max_bytes)
+    memo_key = f"{pages_store.folder}/{key}"
+    pages = _recent_edition_pages.get(memo_key) or pages_store.get(key)
     if pages is None:
         pages = make_edition_pages(details, edition)
-        store.put(key, pages)
-    if f"{store.folder}/{key}" not in _recent_edition_pages:
+        pages_store.put(key, pages)
+    if memo_key not in _recent_edition_pages:
         while len(_recent_edition_pages) >= 8:
             _recent_edition_pages.pop(next(iter(_recent_edition_pages)))
-        _recent_edition_pages[f"{store.folder}/{key}"] = pages
+        _recent_edition_pages[memo_key] = pages
     return pages
 
 
