@@ -325,7 +325,7 @@ def _relanguage(pdf: pikepdf.Pdf, catalog_lang: str) -> None:
     """/Lang written as tagging.py writes it, from each text's language: on an element whose text is all in one
     language other than the one it inherits. The edition pages chose their elements' languages with a placeholder
     in each slot; the slots' real text changes what their ancestors hold."""
-    order, parents, _ = tagging._structure(pdf)
+    order, parents, _ = tagging.structure(pdf)
     effective: dict = {}
     text_langs = {}
     for key, element in order:  # parents before children
@@ -335,7 +335,7 @@ def _relanguage(pdf: pikepdf.Pdf, catalog_lang: str) -> None:
     for _, element in order:
         if "/Lang" in element:
             del element["/Lang"]
-    tagging._set_languages(order, parents, text_langs, catalog_lang)
+    tagging.set_languages(order, parents, text_langs, catalog_lang)
 
 
 def merge(edition_pages: bytes, overlay_pdf: bytes, title: str) -> bytes:

@@ -113,7 +113,7 @@ def _kids(obj) -> list:
     return list(kids) if isinstance(kids, pikepdf.Array) else [kids]
 
 
-def _structure(pdf: pikepdf.Pdf) -> tuple[list, dict, dict]:
+def structure(pdf: pikepdf.Pdf) -> tuple[list, dict, dict]:
     """The structure elements reachable from the root, parents before children, by object id: their order,
     each one's parent's id (None at the top) and how many kids each has. List items are regrouped on the way."""
     order, parents, kid_counts = [], {}, {}
@@ -212,7 +212,7 @@ def complete(document: Document, pdf_bytes: bytes) -> bytes:
         if "/StructTreeRoot" not in pdf.Root:
             return pdf_bytes
         catalog_lang = str(pdf.Root.get("/Lang", "")) or None
-        order, parents, kid_counts = _structure(pdf)
+        order, parents, kid_counts = structure(pdf)
         parent_tree = pdf.Root.StructTreeRoot.ParentTree
         nums = parent_tree.Nums
         mappings = {int(nums[i]): nums[i + 1] for i in range(0, len(nums) - 1, 2)}
@@ -262,7 +262,7 @@ def complete(document: Document, pdf_bytes: bytes) -> bytes:
                 "WeasyPrint gave them",
                 unmatched,
             )
-        _set_languages(order, parents, element_langs, catalog_lang)
+        set_languages(order, parents, element_langs, catalog_lang)
         _add_id_tree(pdf, order)
         output = io.BytesIO()
         pdf.save(output, deterministic_id=True)  # the same toolkit, byte for byte (the PDF cache relies on it)
@@ -283,7 +283,7 @@ def _add_id_tree(pdf: pikepdf.Pdf, order) -> None:
         tree_root.IDTree = tree.obj
 
 
-def _set_languages(order, parents, element_langs, catalog_lang) -> None:
+def set_languages(order, parents, element_langs, catalog_lang) -> None:
     """/Lang on each element whose text is all in one language other than the one it inherits."""
     langs_below = {key: set(element_langs.get(key, ())) - {None} for key, _ in order}
     for key, _ in reversed(order):  # children before parents
